@@ -1,0 +1,430 @@
+"""The library facade: the one object the CLI and the app talk to.
+
+It owns the source manifest, the record store and the Whoosh index, keeps the derived two in step with the
+manifest, and serialises writers across processes with a lock file. Why derived data is checked on every open:
+the index is not crash-safe (a torn table of contents raises on open), so paperdeck treats any doubt about it
+as a reason to rebuild from the sources, moving the broken copy aside rather than deleting it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from whoosh import index as windex
+
+from . import locations
+from .clean import normalise_title
+from .durable import Timeout, atomic_write_text, file_lock
+from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
+from .schema import SCHEMA_VERSION, build_schema
+from .search import SearchEngine, date_sort_value
+from .sources import parse_source
+from .store import Manifest, RecordStore, SourceEntry, now
+
+Progress = Callable[[int, int, str], None]
+FOLDER_SUFFIXES = frozenset({".txt"})
+SEED_PREFIX = "seed:"
+STAMP_FILE = "paperdeck-stamp.json"
+
+
+class LibraryBusy(Exception):
+    """Another process is writing the library; the caller should wait or try again."""
+
+
+class UnknownSource(LookupError):
+    """``remove`` was given a source that is not in the library (or matches several)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to ingest: where it comes from and its bytes."""
+
+    id: str
+    name: str
+    data: bytes
+
+
+def seed_files() -> list[SourceFile]:
+    """The bundled default corpus, read from the installed package (no checkout needed)."""
+    folder = resources.files("paperdeck.seeds")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".txt")), key=lambda f: f.name)
+    return [SourceFile(SEED_PREFIX + f.name, f.name, f.read_bytes()) for f in files]
+
+
+def read_source(source_id: str) -> SourceFile:
+    """Read a source by its manifest id. Raises ``OSError`` when the file is gone."""
+    if source_id.startswith(SEED_PREFIX):
+        name = source_id[len(SEED_PREFIX):]
+        data = resources.files("paperdeck.seeds").joinpath(name).read_bytes()
+        return SourceFile(source_id, name, data)
+    path = Path(source_id)
+    return SourceFile(source_id, path.name, path.read_bytes())
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | tuple[Path, str]]:
+    """Files as given, folders walked recursively for known source files; missing paths reported."""
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES:
+                    yield child.resolve()
+        elif path.is_file():
+            yield path.resolve()
+        else:
+            yield (path, "no such file or folder")
+
+
+def paper_document(paper: Paper) -> dict[str, str]:
+    """The Whoosh document for a merged paper: text for search, facet terms and sort keys."""
+    listed = paper.listed_dates or ["undated"]
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "source": ",".join(facet_value(s) for s in paper.sources),
+        "listed": ",".join(listed),
+        "has_code": "yes" if paper.code_urls else "no",
+        "host": ",".join(paper.link_hosts),
+        "title_sort": normalise_title(paper.title) or paper.key,
+        "date_sort": max(date_sort_value(d) for d in paper.listed_dates) if paper.listed_dates else "0000-00-00",
+    }
+
+
+def facet_value(text: str) -> str:
+    """Facet values are comma-separated in the index, so a comma inside one is replaced."""
+    return text.replace(",", "_").strip() or "_"
+
+
+class Library:
+    """Sources in, search results out. Open with ``Library.open()``; close when done."""
+
+    def __init__(self, progress: Progress | None = None, write_timeout: float = 30.0) -> None:
+        self.messages: list[str] = []  # one-line notices for the user (recoveries, rebuilds)
+        self.write_timeout = write_timeout
+        self._progress = progress
+        self._index_dir = locations.index_dir()
+        self.manifest = Manifest(locations.manifest_path())
+        if self.manifest.message:
+            self.messages.append(self.manifest.message)
+        self.store = self._open_store()
+        self._ix = self._open_index()
+        self._engine = SearchEngine(self._ix, self.store)
+        self._ensure_consistent()
+
+    @classmethod
+    def open(cls, progress: Progress | None = None) -> Library:
+        return cls(progress=progress)
+
+    def close(self) -> None:
+        self._engine.close()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- opening and recovering ------------------------------------------------------------------------------
+
+    def _open_store(self) -> RecordStore:
+        path = locations.record_store_path()
+        try:
+            store = RecordStore(path)
+            store.check()
+            return store
+        except sqlite3.DatabaseError as err:
+            kept = _move_aside(path, extra_suffixes=("-wal", "-shm"))
+            self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
+            return RecordStore(path)
+
+    def _open_index(self) -> windex.Index:
+        reason = None
+        if not windex.exists_in(str(self._index_dir)):
+            reason = "missing"
+        else:
+            try:
+                stamp = json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8"))
+                if stamp.get("schema") != SCHEMA_VERSION:
+                    reason = f"schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
+                else:
+                    ix = windex.open_dir(str(self._index_dir))
+                    with ix.searcher() as searcher:
+                        searcher.doc_count()
+                        list(searcher.reader().lexicon("key"))[:1]
+                    return ix
+            except FileNotFoundError:
+                reason = "no schema stamp"
+            except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError... on a torn index
+                reason = f"unreadable ({type(err).__name__})"
+        if reason != "missing":
+            kept = _move_aside(self._index_dir)
+            self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
+        self._index_dir.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(self._index_dir), build_schema())
+        self._write_stamp("")  # empty library stamp: forces a rebuild from the manifest below
+        return ix
+
+    def _write_stamp(self, library_stamp: str) -> None:
+        atomic_write_text(self._index_dir / STAMP_FILE,
+                          json.dumps({"schema": SCHEMA_VERSION, "library": library_stamp}))
+
+    def _read_stamp(self) -> str | None:
+        try:
+            return json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8")).get("library")
+        except (OSError, ValueError):
+            return None
+
+    def _ensure_consistent(self) -> None:
+        """First run: ingest the seeds. Afterwards: rebuild when the derived stores lag the manifest."""
+        if not self.manifest.path.exists():
+            self.add_files(seed_files())
+            return
+        wanted = self.manifest.stamp()
+        if self._read_stamp() != wanted or self.store.get_meta("stamp") != wanted:
+            if self.manifest.sources:
+                self.messages.append("index out of date with the source list: rebuilt")
+            self.rebuild()
+
+    def refresh(self) -> bool:
+        """Pick up changes written by another process (``paperdeck add`` while the app is open)."""
+        self.manifest.reload()
+        if self._read_stamp() != self.manifest.stamp():
+            return False  # a writer is mid-way; the next refresh will see its commit
+        if not windex.exists_in(str(self._index_dir)):
+            return False
+        try:
+            changed = self._engine.refresh()
+        except Exception:
+            changed = True
+        if changed:
+            self._engine.close()
+            self._ix = windex.open_dir(str(self._index_dir))
+            self._engine = SearchEngine(self._ix, self.store)
+        return changed
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def _write_lock(self):  # type: ignore[no-untyped-def]
+        return file_lock(locations.library_lock_path(), timeout=self.write_timeout)
+
+    def add(self, paths: Iterable[str | Path], year: int | None = None) -> list[SourceReport]:
+        """Add files and folders. Unchanged files are skipped; a bad file changes nothing already indexed."""
+        files: list[SourceFile] = []
+        reports: list[SourceReport] = []
+        for item in expand_paths(paths):
+            if isinstance(item, tuple):
+                reports.append(SourceReport(str(item[0]), "skipped", reason=item[1]))
+                continue
+            try:
+                files.append(SourceFile(str(item), item.name, item.read_bytes()))
+            except OSError as err:
+                reports.append(SourceReport(str(item), "skipped", reason=err.strerror or str(err)))
+        return reports + self.add_files(files, year=year)
+
+    def add_files(self, files: list[SourceFile], year: int | None = None) -> list[SourceReport]:
+        reports: list[SourceReport] = []
+        try:
+            with self._write_lock():
+                self.manifest.reload()
+                writer_work: list[tuple[SourceFile, str, list[Paper], list[str]]] = []
+                for n, source in enumerate(files, start=1):
+                    self._report_progress(n - 1, len(files), f"reading {source.name}")
+                    digest = hashlib.sha256(source.data).hexdigest()
+                    known = self.manifest.sources.get(source.id)
+                    if known and known.sha256 == digest and known.year == year:
+                        reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
+                        continue
+                    try:
+                        result = parse_source(source.data, source.name, year=year)
+                    except SourceRejected as err:
+                        reports.append(SourceReport(source.id, "skipped", reason=err.reason))
+                        continue
+                    warnings = [str(w) for w in result.warnings]
+                    if not result.papers:
+                        reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+                                                    warnings=tuple(warnings)))
+                        continue
+                    writer_work.append((source, digest, result.papers, warnings))
+                if writer_work:
+                    reports += self._apply(writer_work, year)
+                self._report_progress(len(files), len(files), "done")
+        except Timeout as err:
+            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        return reports
+
+    def _apply(self, work, year) -> list[SourceReport]:  # type: ignore[no-untyped-def]
+        reports = []
+        affected: set[str] = set()
+        before = {p for p in self._all_keys()}
+        for source, digest, papers, warnings in work:
+            affected |= self.store.replace_source(source.id, papers)
+            status = "updated" if source.id in self.manifest.sources else "added"
+            self.manifest.sources[source.id] = SourceEntry(
+                id=source.id, name=source.name, sha256=digest, size=len(source.data), added_at=now(),
+                year=year, papers=len(papers), warnings=warnings)
+            new = sum(1 for p in papers if p.key not in before)
+            before |= {p.key for p in papers}
+            reports.append(SourceReport(source.id, status, papers=len(papers), new_papers=new,
+                                        warnings=tuple(warnings)))
+        self._index_keys(affected)
+        self._commit_manifest()
+        return reports
+
+    def remove(self, source: str) -> SourceReport:
+        """Drop one source; papers also seen in another source stay."""
+        try:
+            with self._write_lock():
+                self.manifest.reload()
+                entry = self._find_source(source)
+                affected = self.store.replace_source(entry.id, [])
+                del self.manifest.sources[entry.id]
+                self._index_keys(affected)
+                self._commit_manifest()
+        except Timeout as err:
+            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        remaining = sum(1 for k in affected if self.store.get(k) is not None)
+        return SourceReport(entry.id, "removed", papers=entry.papers,
+                            reason=f"{len(affected) - remaining} papers dropped, {remaining} kept (seen elsewhere)")
+
+    def _find_source(self, text: str) -> SourceEntry:
+        sources = self.manifest.sources
+        candidates = [text, str(Path(text).expanduser().resolve()), SEED_PREFIX + text]
+        for candidate in candidates:
+            if candidate in sources:
+                return sources[candidate]
+        by_name = [e for e in sources.values() if e.name == text]
+        if len(by_name) == 1:
+            return by_name[0]
+        if by_name:
+            raise UnknownSource(f"{text!r} matches several sources: " + ", ".join(e.id for e in by_name))
+        raise UnknownSource(f"no source {text!r} in the library (see: paperdeck stats)")
+
+    def rebuild(self) -> list[str]:
+        """Re-read every source in the manifest into a fresh record store and index."""
+        problems: list[str] = []
+        try:
+            with self._write_lock():
+                self.manifest.reload()
+                self.store.clear()
+                entries = list(self.manifest.sources.values())
+                for n, entry in enumerate(entries, start=1):
+                    self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+                    try:
+                        source = read_source(entry.id)
+                        result = parse_source(source.data, source.name, year=entry.year)
+                    except (OSError, SourceRejected) as err:
+                        problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
+                                        "missing until the file is back")
+                        continue
+                    self.store.replace_source(entry.id, result.papers)
+                self._build_index_from_store()
+                self.store.set_meta("stamp", self.manifest.stamp())
+                self._write_stamp(self.manifest.stamp())
+                self._report_progress(len(entries), len(entries), "done")
+        except Timeout as err:
+            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        self.messages.extend(problems)
+        return problems
+
+    def _build_index_from_store(self) -> None:
+        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
+        shutil.rmtree(fresh_dir, ignore_errors=True)
+        fresh_dir.mkdir(parents=True)
+        ix = windex.create_in(str(fresh_dir), build_schema())
+        writer = ix.writer()
+        try:
+            for paper in self.store.iter_papers():
+                writer.add_document(**paper_document(paper))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        atomic_write_text(fresh_dir / STAMP_FILE, json.dumps({"schema": SCHEMA_VERSION, "library": ""}))
+        self._engine.close()
+        old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
+        if self._index_dir.exists():
+            os.replace(self._index_dir, old_dir)
+        os.replace(fresh_dir, self._index_dir)
+        shutil.rmtree(old_dir, ignore_errors=True)
+        self._ix = windex.open_dir(str(self._index_dir))
+        self._engine = SearchEngine(self._ix, self.store)
+
+    def _index_keys(self, keys: set[str]) -> None:
+        """Bring the index in line with the record store for ``keys`` (one commit)."""
+        writer = self._ix.writer(timeout=self.write_timeout)
+        try:
+            for key in keys:
+                paper = self.store.get(key)
+                if paper is None:
+                    writer.delete_by_term("key", key)
+                else:
+                    writer.update_document(**paper_document(paper))
+            writer.commit()
+        except BaseException:
+            writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
+            raise
+        self._engine.refresh()
+
+    def _commit_manifest(self) -> None:
+        self.manifest.save()
+        stamp = self.manifest.stamp()
+        self.store.set_meta("stamp", stamp)
+        self._write_stamp(stamp)
+
+    def _all_keys(self) -> set[str]:
+        return {p.key for p in self.store.iter_papers()}
+
+    def _report_progress(self, done: int, total: int, label: str) -> None:
+        if self._progress is not None:
+            self._progress(done, total, label)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
+        if isinstance(request, str):
+            request = SearchRequest(query=request)
+        return self._engine.search(request, bookmarks)
+
+    def get(self, key: str) -> Paper | None:
+        return self._engine.get(key)
+
+    def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
+        return self._engine.similar(key, limit)
+
+    def highlight_paper(self, paper: Paper, query: str):  # type: ignore[no-untyped-def]
+        return self._engine.highlight_paper(paper, query)
+
+    def stats(self) -> LibraryStats:
+        papers = list(self.store.iter_papers())
+        return LibraryStats(
+            papers=len(papers),
+            sources=len(self.manifest.sources),
+            source_names=tuple(e.id for e in self.manifest.sources.values()),
+            index_docs=self._ix.doc_count(),
+            with_code=sum(1 for p in papers if p.code_urls),
+            locations=locations.describe(),
+        )
+
+
+def _move_aside(path: Path, extra_suffixes: tuple[str, ...] = ()) -> Path:
+    """Rename a broken file or folder to ``<name>.corrupt-<time>`` so nothing is silently deleted."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}")
+    if path.exists():
+        os.replace(path, kept)
+    for suffix in extra_suffixes:
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists():
+            os.replace(sidecar, kept.with_name(kept.name + suffix))
+    return kept

@@ -1,0 +1,211 @@
+"""Plain records that flow from the sources to the widgets.
+
+Why dataclasses and not Whoosh hits: nothing outside ``paperdeck.index`` may depend on Whoosh, and these
+objects cross threads (a worker builds them, the UI thread shows them), so they are immutable where practical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+LinkKind = Literal["code", "model", "dataset", "space", "project", "paper"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL found in a paper's text, with what kind of thing it points to."""
+
+    url: str
+    kind: LinkKind
+    host: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageSeen:
+    """One page a paper was listed on: the source file and the listing date printed on that page."""
+
+    source: str
+    listed: str | None = None  # "MM-DD": the pages carry month and day only, never a year
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Paper:
+    """One paper, merged across every page and source it was seen in."""
+
+    key: str
+    title: str
+    abstract: str
+    url: str
+    arxiv_id: str | None = None
+    links: list[Link] = field(default_factory=list)
+    pages: list[PageSeen] = field(default_factory=list)
+
+    @property
+    def code_urls(self) -> list[str]:
+        return [link.url for link in self.links if link.kind == "code"]
+
+    @property
+    def sources(self) -> list[str]:
+        """Source names in first-seen order, without repeats."""
+        return list(dict.fromkeys(page.source for page in self.pages))
+
+    @property
+    def listed_dates(self) -> list[str]:
+        return sorted({page.listed for page in self.pages if page.listed})
+
+    @property
+    def link_hosts(self) -> list[str]:
+        return sorted({link.host for link in self.links})
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["code_urls"] = self.code_urls
+        data["sources"] = self.sources
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        return cls(
+            key=data["key"],
+            title=data["title"],
+            abstract=data["abstract"],
+            url=data["url"],
+            arxiv_id=data.get("arxiv_id"),
+            links=[Link(**link) for link in data.get("links", [])],
+            pages=[PageSeen(**page) for page in data.get("pages", [])],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something in a source that was skipped or repaired; says where, so the user can fix the file."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+class SourceRejected(Exception):
+    """A whole file cannot be read as any known format (HTML, binary, empty). Nothing from it is loaded."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What one source yielded: its papers (already merged within the file) and the warnings."""
+
+    source: str
+    papers: list[Paper]
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A highlighted piece of text: ``matches`` are (start, end) offsets into ``text`` of matched terms."""
+
+    text: str
+    matches: tuple[tuple[int, int], ...] = ()
+    truncated_start: bool = False
+    truncated_end: bool = False
+
+
+SortOrder = Literal["relevance", "date", "title"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "title")
+
+FACETS: tuple[str, ...] = ("source", "listed", "has_code", "host", "bookmarked")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """Everything that defines one search, so a worker can run it and the UI can tell stale answers apart."""
+
+    query: str = ""
+    filters: tuple[tuple[str, str], ...] = ()  # (facet, value); same facet ORs, different facets AND
+    sort: SortOrder = "relevance"
+    page: int = 1
+    page_size: int = 50
+    with_facets: bool = True
+    as_you_type: bool = False  # treat the last word as a prefix, as a user is still typing it
+    snippet_chars: int = 240
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result, ready to display."""
+
+    paper: Paper
+    score: float
+    rank: int
+    title: Span
+    snippet: Span
+    bookmarked: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.paper.to_dict()
+        data["score"] = round(self.score, 4)
+        data["rank"] = self.rank
+        data["bookmarked"] = self.bookmarked
+        data["highlights"] = {
+            "title": {"text": self.title.text, "matches": [list(m) for m in self.title.matches]},
+            "abstract": {"text": self.snippet.text, "matches": [list(m) for m in self.snippet.matches]},
+        }
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of hits plus what the UI needs around them: totals, facet counts, notes, a suggestion."""
+
+    request: SearchRequest
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict[str, tuple[tuple[str, int], ...]]
+    elapsed_ms: float
+    notes: tuple[str, ...] = ()  # e.g. "closed the open quote"
+    suggestion: str | None = None  # did-you-mean, already a full query string
+    effective_query: str = ""  # what was actually searched after simplification
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarPaper:
+    """A paper like another one, with the key terms the two share (why it is similar)."""
+
+    paper: Paper
+    score: float
+    shared_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What ``add`` did with one file."""
+
+    source: str
+    status: Literal["added", "updated", "unchanged", "skipped", "removed"]
+    papers: int = 0
+    new_papers: int = 0
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    papers: int
+    sources: int
+    source_names: tuple[str, ...]
+    index_docs: int
+    with_code: int
+    locations: dict[str, str]

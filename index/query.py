@@ -1,0 +1,160 @@
+"""Lenient query parsing: Whoosh syntax in, a query that never raises out, plus notes on what was simplified.
+
+Why lenient: the app searches on every keystroke, so half-typed input (``"sparse``, ``title:``,
+``attention AND``, ``(``) is the normal case, not an error. Why rewrite prefix and fuzzy terms: the text fields
+are stemmed, so ``attenti*`` would match nothing (the stem is ``attent``) and ``attension~`` would be compared
+against stems. Instead they are expanded over the unstemmed spelling words Whoosh keeps for each field, and
+each word found is searched by its stem.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
+from whoosh.reading import IndexReader
+
+from .clean import one_line
+from .schema import TEXT_FIELDS, TITLE_BOOST
+
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+MAX_EXPANSION = 48  # words one prefix/fuzzy term may expand to, most frequent first
+MAX_SCAN = 4000  # lexicon entries a prefix may scan before giving up on the rest
+MIN_PREFIX = 2
+MIN_TYPING_PREFIX = 3
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
+_DANGLING_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$)")
+
+
+@dataclass
+class ParsedQuery:
+    """A Whoosh query plus what the user should be told about how their input was read."""
+
+    query: wq.Query
+    text: str  # the query string actually parsed, after simplification
+    notes: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # plain words typed, for did-you-mean
+
+
+def simplify(raw: str, as_you_type: bool = False) -> tuple[str, list[str]]:
+    """Repair half-typed syntax so Whoosh reads it as the user most likely meant; say what changed."""
+    notes: list[str] = []
+    text = one_line(raw)
+    if text.count('"') % 2:
+        text += '"'
+        notes.append("closed an open quote")
+    depth, kept = 0, []
+    for ch in text:
+        if ch == ")" and depth == 0:
+            notes.append("ignored an unmatched ')'")
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        kept.append(ch)
+    text = "".join(kept)
+    if depth > 0:
+        text += ")" * depth
+        notes.append("closed an open '('")
+    while "()" in text:
+        text = text.replace("()", " ")
+    text, count = _DANGLING_FIELD.subn("", text)
+    if count:
+        notes.append("ignored a field name with nothing after it")
+    unknown = [m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) not in TEXT_FIELDS]
+    if unknown:
+        text = _FIELD_PREFIX.sub(lambda m: m.group(0) if m.group(1) in TEXT_FIELDS else m.group(1) + " ", text)
+        notes.append(f"unknown field {unknown[0]!r}: searched as words (fields: title, abstract)")
+    tokens = text.split()
+    still_typing = as_you_type and not raw.endswith((" ", '"', ")"))
+    while tokens and tokens[-1] in OPERATORS:
+        notes.append(f"ignored a trailing {tokens.pop()}")
+        still_typing = False
+    while tokens and tokens[0] in ("AND", "OR", "ANDMAYBE", "ANDNOT"):
+        notes.append(f"ignored a leading {tokens.pop(0)}")
+    short_prefix = [t for t in tokens if t.endswith("*") and len(t.strip('*("').split(":")[-1]) < MIN_PREFIX]
+    if short_prefix:
+        tokens = [t.rstrip("*") if t in short_prefix else t for t in tokens]
+        tokens = [t for t in tokens if t.strip("()\"")]
+        notes.append(f"a prefix needs {MIN_PREFIX}+ letters")
+    if still_typing and tokens and re.fullmatch(r"[\w\-]+", tokens[-1]) and tokens[-1] not in OPERATORS:
+        if len(tokens[-1]) >= MIN_TYPING_PREFIX:
+            tokens[-1] += "*"
+    return " ".join(tokens), notes
+
+
+def _parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST})
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+def parse_query(raw: str, schema, reader: IndexReader, as_you_type: bool = False) -> ParsedQuery:  # type: ignore[no-untyped-def]
+    """Parse ``raw`` leniently. An empty or all-stopword query matches every paper."""
+    text, notes = simplify(raw, as_you_type=as_you_type)
+    words = [w for w in re.findall(r"[^\W_]+", re.sub(r"\b\w+:", " ", text)) if w not in OPERATORS]
+    if not text.strip():
+        return ParsedQuery(wq.Every(), text, notes, words)
+    try:
+        parsed = _parser(schema).parse(text)
+    except Exception as err:  # Whoosh's parser can raise on odd token mixes; never let that reach the user
+        notes.append(f"could not read the syntax ({type(err).__name__}): searched the words")
+        text = " ".join(words)
+        parsed = _parser(schema).parse(text) if text else wq.NullQuery
+    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+        if words:
+            notes.append("only common words: showing everything")
+        return ParsedQuery(wq.Every(), text, notes, words)
+    rewritten = _expand(parsed, schema, reader, text)
+    return ParsedQuery(rewritten, text, notes, words)
+
+
+def _expand(q: wq.Query, schema, reader: IndexReader, text: str) -> wq.Query:  # type: ignore[no-untyped-def]
+    """Replace prefix, wildcard and fuzzy terms on stemmed fields with the stems of real words."""
+    if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
+        start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+        word = text[start:end].lower() if start is not None and end is not None else q.text
+        word = word.split(":")[-1].rstrip("~0123456789") or q.text
+        candidates = reader.terms_within(f"spell_{q.fieldname}", word, int(q.maxdist), prefix=q.prefixlength)
+        return _terms_for_words(q.fieldname, schema, reader, candidates, q.boost, always=[q.text])
+    if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
+        return _terms_for_words(
+            q.fieldname, schema, reader, _scan_prefix(reader, q.fieldname, q.text), q.boost, always=[q.text])
+    if isinstance(q, wq.Wildcard) and q.fieldname in TEXT_FIELDS:
+        literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
+        if len(literal) < MIN_PREFIX:
+            return wq.NullQuery
+        pattern = re.compile(re.escape(q.text).replace(r"\*", ".*").replace(r"\?", ".") + "$")
+        words = (w for w in _scan_prefix(reader, q.fieldname, literal) if pattern.match(w))
+        return _terms_for_words(q.fieldname, schema, reader, words, q.boost, always=[])
+    if isinstance(q, wq.Every) and getattr(q, "fieldname", None):
+        return wq.Every()
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _expand(sub, schema, reader, text))
+
+
+def _scan_prefix(reader: IndexReader, fieldname: str, prefix: str):  # type: ignore[no-untyped-def]
+    spell = f"spell_{fieldname}"
+    for n, btext in enumerate(reader.expand_prefix(spell, prefix)):
+        if n >= MAX_SCAN:
+            return
+        yield btext.decode("utf-8") if isinstance(btext, bytes) else btext
+
+
+def _terms_for_words(fieldname, schema, reader, words, boost, always) -> wq.Query:  # type: ignore[no-untyped-def]
+    """An Or of the stems of the ``MAX_EXPANSION`` most frequent words, plus the ``always`` stems."""
+    spell = f"spell_{fieldname}"
+    scored = ((reader.doc_frequency(spell, w), w) for w in words)
+    top = [w for _, w in heapq.nlargest(MAX_EXPANSION, scored)]
+    analyzer = schema[fieldname].analyzer
+    stems = dict.fromkeys(always)
+    for word in top:
+        for token in analyzer(word, mode="query"):
+            stems[token.text] = None
+    existing = [s for s in stems if reader.doc_frequency(fieldname, s)]
+    if not existing:
+        return wq.NullQuery
+    terms = [wq.Term(fieldname, s, boost=boost) for s in existing]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)

@@ -1,0 +1,149 @@
+"""Parser for Hugging Face "Daily Papers" pages saved as text (the layout of ``seeds/``).
+
+The layout is: page chrome ("new", "Subscribe", ...), an optional listing date ("Aug 1"), then a title line
+and an abstract paragraph, repeated. Captures differ: blank lines between items may be missing, the first
+title may be glued to "Subscribe", lines may carry CRLF, tabs or trailing spaces.
+
+Why classify lines by shape instead of strictly alternating: one missing abstract would otherwise shift every
+later title into an abstract. A line is taken as an abstract when it reads like prose (long, or several
+sentences); otherwise it is a title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..clean import clean_paragraph, title_key
+from ..links import canonical_url, extract_links
+from ..models import PageSeen, Paper, ParseResult, ParseWarning
+
+CHROME_LINES = frozenset(
+    line.casefold()
+    for line in (
+        "new",
+        "Get trending papers in your email inbox!",
+        "Get trending papers in your email inbox once a day!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+    )
+)
+_GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DATE_LINE = re.compile(
+    r"^(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
+    r"(?:,?\s+(?P<year>\d{4}))?$",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
+
+TITLE_MAX_CHARS = 250
+TITLE_MAX_WORDS = 40
+
+
+def looks_like_abstract(text: str) -> bool:
+    """Prose rather than a title: long, many words, or more than one sentence."""
+    if len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
+        return True
+    return len(_SENTENCE_BREAK.findall(text)) >= 2
+
+
+def parse_listing_date(line: str, year: int | None = None) -> str | None:
+    """``Aug 1`` -> ``08-01`` (or ``2024-08-01`` when the page or the user gives a year)."""
+    m = _DATE_LINE.match(line.strip())
+    if not m:
+        return None
+    month = _MONTHS[m.group("month")[:3].lower()]
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    found_year = int(m.group("year")) if m.group("year") else year
+    return f"{found_year:04d}-{month:02d}-{day:02d}" if found_year else f"{month:02d}-{day:02d}"
+
+
+def _is_paragraph_layout(lines: list[str]) -> bool:
+    """True when blank lines separate items, so a paragraph may span several lines."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 2:
+        return False
+    followed_by_blank = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1].strip())
+    return followed_by_blank >= 0.3 * len(content)
+
+
+def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseResult:
+    """Parse one saved page into papers (merged within the page) plus warnings naming file and line."""
+    lines = text.split("\n")
+    paragraph_layout = _is_paragraph_layout(lines)
+    warnings: list[ParseWarning] = []
+    entries: list[tuple[str, str, int, str | None]] = []  # title, abstract, title line, listing date
+    listed: str | None = None
+    pending_title: tuple[str, int] | None = None
+    last_was_abstract = False
+    previous_blank = True
+    seen_content = False
+
+    for number, raw in enumerate(lines, start=1):
+        line = clean_paragraph(raw)
+        if not line:
+            previous_blank = True
+            continue
+        blank_before, previous_blank = previous_blank, False
+        if line.casefold() in CHROME_LINES:
+            continue
+        if not seen_content and (glued := _GLUED_SUBSCRIBE.match(line)):
+            line = line[glued.end():].strip()
+        if (date := parse_listing_date(line, year)) is not None:
+            listed = date
+            continue
+        seen_content = True
+        continues_paragraph = paragraph_layout and not blank_before and last_was_abstract
+        if continues_paragraph and entries:
+            title, abstract, at, when = entries[-1]
+            entries[-1] = (title, f"{abstract} {line}", at, when)
+            continue
+        if looks_like_abstract(line):
+            if pending_title is not None:
+                entries.append((pending_title[0], line, pending_title[1], listed))
+                pending_title = None
+                last_was_abstract = True
+            else:
+                warnings.append(ParseWarning(source, number, "paragraph with no title before it: skipped"))
+                last_was_abstract = False
+            continue
+        if pending_title is not None:
+            warnings.append(ParseWarning(
+                source, pending_title[1], f"title with no abstract: {pending_title[0][:60]!r} skipped"))
+        pending_title = (line, number)
+        last_was_abstract = False
+
+    if pending_title is not None:
+        warnings.append(ParseWarning(
+            source, pending_title[1], f"title with no abstract: {pending_title[0][:60]!r} skipped"))
+    return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
+
+
+def _merge_entries(entries: Iterable[tuple[str, str, int, str | None]], source: str) -> Iterable[Paper]:
+    """One record per paper even when the page lists it twice."""
+    papers: dict[str, Paper] = {}
+    for title, abstract, line, listed in entries:
+        key = title_key(title)
+        page = PageSeen(source=source, listed=listed, line=line)
+        if key in papers:
+            paper = papers[key]
+            if not any(p.listed == listed for p in paper.pages):
+                paper.pages.append(page)
+            if len(abstract) > len(paper.abstract):
+                paper.abstract = abstract
+                paper.links = extract_links(abstract)
+            continue
+        papers[key] = Paper(
+            key=key,
+            title=title,
+            abstract=abstract,
+            url=canonical_url(title, None),
+            links=extract_links(abstract),
+            pages=[page],
+        )
+    return papers.values()
