@@ -21,7 +21,7 @@ from whoosh.sorting import FieldFacet, MultiFacet
 from .clean import latex_to_display
 from .highlight import positive_terms, snippet_span, whole_span
 from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper
-from .query import parse_query
+from .query import parse_query, simplify
 from .store import RecordStore
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
@@ -110,7 +110,7 @@ class SearchEngine:
                 hits = self._make_hits(page, parsed.query, request, bookmarks, start)
             suggestion = None
             if total < SUGGEST_BELOW and parsed.words:
-                suggestion = self._suggest(request.query, parsed.words, total)
+                suggestion = self._suggest(simplify(request.query)[0], parsed.words, total)
         return SearchResults(
             request=request,
             hits=tuple(hits),

@@ -29,7 +29,7 @@ CHROME_LINES = frozenset(
         "byAK and the research community",
     )
 )
-_GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=\S)")
+_GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=[^a-z\s])")  # "SubscribePretraining", not "Subscribers"
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _DATE_LINE = re.compile(
@@ -72,55 +72,67 @@ def _is_paragraph_layout(lines: list[str]) -> bool:
     return followed_by_blank >= 0.3 * len(content)
 
 
-def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseResult:
-    """Parse one saved page into papers (merged within the page) plus warnings naming file and line."""
-    lines = text.split("\n")
-    paragraph_layout = _is_paragraph_layout(lines)
-    warnings: list[ParseWarning] = []
-    entries: list[tuple[str, str, int, str | None]] = []  # title, abstract, title line, listing date
-    listed: str | None = None
-    pending_title: tuple[str, int] | None = None
-    last_was_abstract = False
-    previous_blank = True
-    seen_content = False
+def _content_blocks(lines: list[str], year: int | None) -> Iterable[tuple[list[tuple[int, str]], str | None]]:
+    """Blocks of content lines with the listing date in force; chrome and date lines are consumed here.
 
+    In the paragraph layout a block is a run of non-blank lines (a wrapped paragraph stays together); in the
+    compact layout every line is a block of its own.
+    """
+    paragraph_layout = _is_paragraph_layout(lines)
+    listed: str | None = None
+    block: list[tuple[int, str]] = []
+    seen_content = False
     for number, raw in enumerate(lines, start=1):
         line = clean_paragraph(raw)
-        if not line:
-            previous_blank = True
-            continue
-        blank_before, previous_blank = previous_blank, False
-        if line.casefold() in CHROME_LINES:
+        if not line or line.casefold() in CHROME_LINES:
+            if block and (not line or not paragraph_layout):
+                yield block, listed
+                block = []
             continue
         if not seen_content and (glued := _GLUED_SUBSCRIBE.match(line)):
             line = line[glued.end():].strip()
         if (date := parse_listing_date(line, year)) is not None:
+            if block:
+                yield block, listed
+                block = []
             listed = date
             continue
         seen_content = True
-        continues_paragraph = paragraph_layout and not blank_before and last_was_abstract
-        if continues_paragraph and entries:
-            title, abstract, at, when = entries[-1]
-            entries[-1] = (title, f"{abstract} {line}", at, when)
-            continue
-        if looks_like_abstract(line):
-            if pending_title is not None:
-                entries.append((pending_title[0], line, pending_title[1], listed))
-                pending_title = None
-                last_was_abstract = True
-            else:
-                warnings.append(ParseWarning(source, number, "paragraph with no title before it: skipped"))
-                last_was_abstract = False
-            continue
-        if pending_title is not None:
-            warnings.append(ParseWarning(
-                source, pending_title[1], f"title with no abstract: {pending_title[0][:60]!r} skipped"))
-        pending_title = (line, number)
-        last_was_abstract = False
+        block.append((number, line))
+        if not paragraph_layout:
+            yield block, listed
+            block = []
+    if block:
+        yield block, listed
 
-    if pending_title is not None:
-        warnings.append(ParseWarning(
-            source, pending_title[1], f"title with no abstract: {pending_title[0][:60]!r} skipped"))
+
+def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseResult:
+    """Parse one saved page into papers (merged within the page) plus warnings naming file and line."""
+    warnings: list[ParseWarning] = []
+    entries: list[tuple[str, str, int, str | None]] = []  # title, abstract, title line, listing date
+    pending: tuple[str, int, str | None] | None = None  # a title waiting for its abstract
+
+    def orphan_title() -> None:
+        if pending is not None:
+            warnings.append(ParseWarning(source, pending[1], f"title with no abstract: {pending[0][:60]!r} skipped"))
+
+    for block, listed in _content_blocks(text.split("\n"), year):
+        first_number, first_line = block[0]
+        if pending is None and len(block) > 1 and not looks_like_abstract(first_line):
+            # "Title\nAbstract" with no blank line between them, inside a blank-separated page.
+            entries.append((first_line, " ".join(line for _, line in block[1:]), first_number, listed))
+            continue
+        joined = " ".join(line for _, line in block)
+        if looks_like_abstract(joined) or (len(block) > 1 and pending is not None):
+            if pending is None:
+                warnings.append(ParseWarning(source, first_number, "paragraph with no title before it: skipped"))
+            else:
+                entries.append((pending[0], joined, pending[1], pending[2]))
+                pending = None
+            continue
+        orphan_title()
+        pending = (joined, first_number, listed)
+    orphan_title()
     return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
 
 

@@ -1,0 +1,30 @@
+"""The ``paperdeck`` console script: the headless CLI, or the app when no command is given.
+
+Why here and not in ``paperdeck.index.cli``: the engine must never import Textual, and starting the app is the
+one thing the CLI cannot do without it. Textual is imported only when the app actually starts, so
+``paperdeck search`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from paperdeck.index.cli import main as cli_main
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from .app import PaperdeckApp
+
+    app = PaperdeckApp()
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, interactive=run_app)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
