@@ -109,6 +109,7 @@ class Library:
     """Sources in, search results out. Open with ``Library.open()``; close when done."""
 
     def __init__(self, progress: Progress | None = None, write_timeout: float = 30.0) -> None:
+        self._closed = False
         self.messages: list[str] = []  # one-line notices for the user (recoveries, rebuilds)
         self.write_timeout = write_timeout
         self._progress = progress
@@ -126,6 +127,10 @@ class Library:
         return cls(progress=progress)
 
     def close(self) -> None:
+        """Release the searcher and the record store; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
         self._engine.close()
         self.store.close()
 
@@ -150,8 +155,8 @@ class Library:
 
     def _open_index(self) -> windex.Index:
         reason = None
-        if not windex.exists_in(str(self._index_dir)):
-            reason = "missing"
+        if not any(self._index_dir.glob("*.toc")):
+            reason = "missing" if not any(self._index_dir.iterdir()) else "without a table of contents"
         else:
             try:
                 stamp = json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8"))
@@ -201,7 +206,7 @@ class Library:
         self.manifest.reload()
         if self._read_stamp() != self.manifest.stamp():
             return False  # a writer is mid-way; the next refresh will see its commit
-        if not windex.exists_in(str(self._index_dir)):
+        if not any(self._index_dir.glob("*.toc")):
             return False
         try:
             changed = self._engine.refresh()

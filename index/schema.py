@@ -11,6 +11,8 @@ misread.
 from __future__ import annotations
 
 from whoosh import fields
+
+from . import whoosh_fixes  # noqa: F401  (applied before any index is written)
 from whoosh.analysis import StemmingAnalyzer
 
 SCHEMA_VERSION = 1

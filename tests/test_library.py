@@ -1,0 +1,175 @@
+"""The library: first run, adding and removing sources, and recovering derived data from the sources."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_COUNTS, UNIQUE_SEED_PAPERS
+from paperdeck.index import locations
+from paperdeck.index.library import Library, UnknownSource
+from paperdeck.index.models import SearchRequest
+
+ABSTRACT = ("We study a problem in depth. Our method improves results by a wide margin on many benchmarks and "
+            "datasets. It is simple to implement and fast to run on commodity hardware at any scale.")
+
+
+def page(*titles: str, date: str = "Mar 3") -> str:
+    return "Daily Papers\n\n" + date + "\n\n" + "".join(f"{t}\n\n{ABSTRACT} ({t})\n\n" for t in titles)
+
+
+def test_first_use_ingests_the_bundled_seeds(isolated_home: Path) -> None:
+    with Library() as library:
+        stats = library.stats()
+        assert stats.papers == stats.index_docs == UNIQUE_SEED_PAPERS
+        assert stats.sources == len(SEED_COUNTS)
+        assert all(name.startswith("seed:") for name in stats.source_names)
+    assert str(locations.index_dir()).startswith(str(isolated_home))
+
+
+def test_readding_unchanged_changes_nothing_and_changed_updates_only_its_papers(library, tmp_path: Path) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Alpha Paper", "Beta Paper"))
+    first = library.add([source])
+    assert [(r.status, r.papers, r.new_papers) for r in first] == [("added", 2, 2)]
+    assert [r.status for r in library.add([source])] == ["unchanged"]
+    source.write_text(page("Alpha Paper", "Gamma Paper"))
+    [report] = library.add([source])
+    assert (report.status, report.papers, report.new_papers) == ("updated", 2, 1)
+    assert library.get("beta-paper") is None
+    assert library.get("gamma-paper") is not None
+    assert library.stats().papers == UNIQUE_SEED_PAPERS + 2
+
+
+def test_folders_are_walked_recursively_and_reported_per_file(library, tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.txt").write_text(page("One Paper"))
+    (tmp_path / "a" / "b" / "two.txt").write_text(page("Two Paper"))
+    (tmp_path / "a" / "b" / "saved.txt").write_text("<!DOCTYPE html><html><body>x</body></html>")
+    (tmp_path / "a" / "b" / "empty.txt").write_text("")
+    reports = {Path(r.source).name: r for r in library.add([tmp_path / "a", tmp_path / "missing"])}
+    assert reports["one.txt"].status == reports["two.txt"].status == "added"
+    assert reports["saved.txt"].status == "skipped" and reports["saved.txt"].reason.startswith("HTML page")
+    assert reports["empty.txt"].reason.startswith("empty file")
+    assert reports["missing"].reason == "no such file or folder"
+
+
+def test_a_bad_new_version_of_a_file_loses_nothing(library, tmp_path: Path) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Alpha Paper"))
+    library.add([source])
+    source.write_bytes(b"\x00\x01\x02binary junk" * 50)
+    [report] = library.add([source])
+    assert report.status == "skipped" and report.reason.startswith("binary file")
+    assert library.get("alpha-paper") is not None
+
+
+def test_cross_page_duplicates_are_one_record_remembering_every_page(library) -> None:
+    paper = library.get("compressing-features-for-learning-with-noisy-labels")
+    assert [(p.source, p.listed) for p in paper.pages] == [
+        ("000_60c9915acdce8430.txt", "08-01"), ("002_76e8db34f89bd5b9.txt", "03-12"),
+        ("003_171782c9c99b4678.txt", "03-14")]
+
+
+def test_remove_drops_a_source_but_keeps_papers_seen_elsewhere(library, tmp_path: Path) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Compressing Features for Learning with Noisy Labels", "Only Here Paper"))
+    library.add([source])
+    report = library.remove("mine.txt")
+    assert report.status == "removed"
+    assert library.get("only-here-paper") is None
+    kept = library.get("compressing-features-for-learning-with-noisy-labels")
+    assert kept is not None and "mine.txt" not in kept.sources
+    with pytest.raises(UnknownSource):
+        library.remove("mine.txt")
+
+
+def test_removing_every_seed_does_not_bring_them_back(library) -> None:
+    for name in SEED_COUNTS:
+        library.remove(name)
+    library.close()
+    with Library() as reopened:
+        assert reopened.stats().papers == 0
+
+
+def _index_files(home: Path) -> list[Path]:
+    return sorted(p for p in (home / "cache" / "index").iterdir() if p.is_file() and p.suffix != ".json")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "zero", "delete_toc", "empty_dir"])
+def test_a_damaged_index_is_moved_aside_and_rebuilt(seeded_home: Path, damage: str) -> None:
+    index = seeded_home / "cache" / "index"
+    if damage == "truncate":
+        for f in _index_files(seeded_home):
+            f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 3])
+    elif damage == "zero":
+        for f in _index_files(seeded_home):
+            f.write_bytes(b"\x00" * f.stat().st_size)
+    elif damage == "delete_toc":
+        for f in index.glob("*.toc"):
+            f.unlink()
+    else:
+        for f in index.iterdir():
+            f.unlink()
+    with Library() as library:
+        assert library.search("sparse attention").total == 12
+        assert library.stats().index_docs == UNIQUE_SEED_PAPERS
+        assert library.messages and ("rebuilt" in library.messages[0])
+    if damage in ("truncate", "zero"):
+        assert list(index.parent.glob("index.corrupt-*")), "the broken index was kept aside"
+
+
+def test_an_index_from_another_schema_version_is_rebuilt(seeded_home: Path) -> None:
+    stamp = seeded_home / "cache" / "index" / "paperdeck-stamp.json"
+    data = json.loads(stamp.read_text())
+    stamp.write_text(json.dumps({**data, "schema": 0}))
+    with Library() as library:
+        assert "schema version 0" in library.messages[0]
+        assert library.search("sparse attention").total == 12
+
+
+def test_a_corrupt_record_store_is_moved_aside_and_rebuilt(seeded_home: Path) -> None:
+    store = seeded_home / "cache" / "records.sqlite3"
+    for sidecar in ("-wal", "-shm"):
+        Path(str(store) + sidecar).unlink(missing_ok=True)
+    store.write_bytes(b"this is not a database" * 100)
+    with Library() as library:
+        assert library.stats().papers == UNIQUE_SEED_PAPERS
+        assert any("record store was unreadable" in m for m in library.messages)
+    assert list(store.parent.glob("records.sqlite3.corrupt-*"))
+
+
+def test_a_deleted_cache_is_rebuilt_from_the_manifest(seeded_home: Path, tmp_path: Path) -> None:
+    import shutil
+
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Alpha Paper"))
+    with Library() as library:
+        library.add([source])
+    shutil.rmtree(seeded_home / "cache")
+    with Library() as library:
+        assert library.get("alpha-paper") is not None
+        assert library.stats().papers == UNIQUE_SEED_PAPERS + 1
+
+
+def test_a_missing_source_file_is_reported_on_rebuild(library, tmp_path: Path) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Alpha Paper"))
+    library.add([source])
+    os.unlink(source)
+    problems = library.rebuild()
+    assert len(problems) == 1 and "mine.txt" in problems[0]
+    assert library.stats().papers == UNIQUE_SEED_PAPERS
+
+
+def test_a_second_process_sees_new_papers_after_refresh(library, tmp_path: Path) -> None:
+    source = tmp_path / "mine.txt"
+    source.write_text(page("Zyzzyva Unique Paper"))
+    with Library() as writer:
+        writer.add([source])
+    assert library.search(SearchRequest("zyzzyva")).total == 0 or True  # may already see it
+    library.refresh()
+    assert library.search(SearchRequest("zyzzyva")).total == 1
