@@ -1,0 +1,43 @@
+"""Helpers for driving the app in tests: build it, and wait for its workers instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+
+from textual.pilot import Pilot
+
+from paperdeck.tui.app import PaperdeckApp
+from paperdeck.tui.screens.main import MainScreen
+
+TIMEOUT = 30.0
+
+
+def make_app(show_timing: bool = False) -> PaperdeckApp:
+    app = PaperdeckApp()
+    app.show_timing = show_timing  # read by the main screen when it mounts
+    return app
+
+
+async def settle(pilot: Pilot) -> MainScreen:
+    """Wait until the library is open, no search is pending or running, and its answer is on screen.
+
+    Polls the app's own state (debounce pending, generations answered, workers running); never a fixed sleep.
+    """
+    app = pilot.app
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        main = app.main_screen
+        if main is not None and main.library is not None and not main.search_pending \
+                and main.answered_generation == main.generation:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not main.search_pending and main.answered_generation == main.generation and not _busy(app):
+                return main
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+    raise TimeoutError("the app did not settle")
+
+
+def _busy(app: PaperdeckApp) -> bool:
+    return any(w.is_running for w in app.workers)

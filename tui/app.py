@@ -1,0 +1,90 @@
+"""PaperdeckApp: global keys, the command palette, theme and key-map persistence, and the main screen.
+
+Why so little here: the screen owns the search and its workers; the app only holds what is global (quitting,
+help, the palette, settings), so it stays small enough to read in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .screens.main import MainScreen
+from .settings import Settings, load_settings, save_settings
+
+PALETTE_COMMANDS = [
+    ("Export bookmarks…", "Write bookmarks to a BibTeX, Markdown, CSV or JSON file", "export"),
+    ("Rebuild index", "Re-read every source in the background", "rebuild"),
+    ("Bookmarks only", "Toggle showing only bookmarked papers (B)", "action_bookmarks_only"),
+    ("Clear filters", "Remove every filter (X)", "action_clear_filters"),
+    ("Cycle sort", "Relevance, listing date, title (S)", "action_cycle_sort"),
+    ("Focus search", "Jump to the search box (/)", "action_focus_search"),
+    ("Focus filters", "Jump to the filter panes (f)", "action_focus_filters"),
+    ("Bookmark", "Bookmark or un-bookmark the current paper (b)", "action_toggle_bookmark"),
+    ("Tags and note", "Edit the current bookmark's tags and note (t)", "action_edit_tags"),
+    ("Copy link", "Copy the paper link (y)", "action_copy_link"),
+    ("Copy code link", "Copy the code repository link (c)", "action_copy_code"),
+    ("Copy Markdown link", "Copy [title](link) (m)", "action_copy_markdown"),
+    ("Open in browser", "Open the paper page (o)", "action_open_browser"),
+    ("Similar papers", "Papers like the current one (s)", "action_similar"),
+    ("Help", "Keys and search syntax (?)", "action_help"),
+]
+
+
+class PaperdeckApp(App[None]):
+    """The terminal paper browser."""
+
+    TITLE = "paperdeck"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.settings, self._settings_message = load_settings()
+        self._theme_ready = False
+        self.show_timing = True  # query times in the status line (off for deterministic snapshots)
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self._theme_ready = True
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self._settings_message:
+            self.notify(self._settings_message, severity="warning", markup=False)
+        main = MainScreen()
+        main.show_timing = self.show_timing
+        self.push_screen(main)
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_ready and theme != self.settings.theme:
+            self.settings = Settings(theme=theme, keymap=self.settings.keymap)
+            try:
+                save_settings(self.settings)
+            except OSError as err:
+                self.notify(f"Could not save the theme: {err}", severity="warning", markup=False)
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.action_help()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        if main is None:
+            return
+        for title, help_text, name in PALETTE_COMMANDS:
+            yield SystemCommand(title, help_text, getattr(main, name))

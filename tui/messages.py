@@ -1,0 +1,91 @@
+"""App-level messages: what happened, in the past tense, as small dataclasses.
+
+Why one module: workers report back only through these, so this file is the complete list of things the UI
+reacts to that did not come from a key press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from paperdeck.index.library import Library
+from paperdeck.index.models import SearchResults, SimilarPaper
+
+
+@dataclass
+class LibraryOpened(Message):
+    """The library is open (and indexed, on a first run); ``messages`` are one-line recovery notices."""
+
+    library: Library
+    messages: list[str]
+
+
+@dataclass
+class LibraryFailed(Message):
+    """The library could not be opened at all (for example the cache directory is not writable)."""
+
+    error: str
+
+
+@dataclass
+class IndexingProgressed(Message):
+    """A step of a first-run index build or a rebuild. Frequent, so a newer one replaces a queued one."""
+
+    done: int
+    total: int
+    label: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexingProgressed)
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search worker finished. ``generation`` tells the screen whether it is still the latest request."""
+
+    generation: int
+    results: SearchResults
+    append: bool = False  # a further page of the same search
+
+
+@dataclass
+class SimilarFound(Message):
+    """More-like-this results for the paper in the reader."""
+
+    key: str
+    similar: list[SimilarPaper]
+
+
+@dataclass
+class ClipboardCopied(Message):
+    """A copy finished: ``routes`` lists what worked (OSC 52 is always sent), ``problem`` what did not."""
+
+    what: str
+    routes: list[str]
+    problem: str | None = None
+
+
+@dataclass
+class LibraryChanged(Message):
+    """Another process changed the library (``paperdeck add`` in another terminal) or a rebuild finished."""
+
+    summary: str
+
+
+@dataclass
+class PaperPrepared(Message):
+    """The reader's paper with the current query's matches marked (computed in a worker)."""
+
+    key: str
+    title: object  # paperdeck.index.models.Span
+    abstract: object  # paperdeck.index.models.Span
+
+
+@dataclass
+class BookmarksChanged(Message):
+    """A bookmark was added, removed or edited; ``message`` is what to tell the user."""
+
+    key: str
+    message: str

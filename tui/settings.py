@@ -1,0 +1,36 @@
+"""App settings (theme, key remapping), kept in the config directory.
+
+Why not in ``paperdeck.index``: these are preferences of the face, not the engine. The file is small JSON
+written atomically; a broken one is kept aside like every other paperdeck file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from paperdeck.index import locations
+from paperdeck.index.durable import load_json_recovering, save_json_with_backup
+
+
+@dataclass
+class Settings:
+    theme: str = "textual-dark"
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. {"copy_link": "Y"}
+
+
+def _validate(data: Any) -> Settings:
+    if not isinstance(data, dict):
+        raise ValueError("expected an object")
+    keymap = data.get("keymap") or {}
+    if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+        raise ValueError("'keymap' must map binding ids to keys")
+    return Settings(theme=str(data.get("theme") or Settings.theme), keymap=keymap)
+
+
+def load_settings() -> tuple[Settings, str | None]:
+    return load_json_recovering(locations.settings_path(), _validate, Settings)
+
+
+def save_settings(settings: Settings) -> None:
+    save_json_with_backup(locations.settings_path(), asdict(settings))
