@@ -302,7 +302,7 @@ async def test_small_terminal_collapses_panes(seeded_home) -> None:
     app = make_app()
     async with app.run_test(size=(60, 20)) as pilot:
         main = await search_for(pilot, "pruning")
-        assert main.has_class("narrow") and main.has_class("tiny")
+        assert main.has_class("medium") and main.has_class("narrow") and main.has_class("tiny")
         assert not main.query_one("#filters").display or main.query_one("#filters").styles.display == "none"
         await pilot.press("escape", "f")
         await pilot.pause()

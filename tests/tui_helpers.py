@@ -28,15 +28,18 @@ async def settle(pilot: Pilot) -> MainScreen:
     while time.monotonic() < deadline:
         await pilot.pause()
         main = app.main_screen
-        if main is not None and main.library is not None and not main.search_pending \
-                and main.answered_generation == main.generation:
+        if main is not None and main.library is not None and _idle(main):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if not main.search_pending and main.answered_generation == main.generation and not _busy(app):
+            if _idle(main) and not _busy(app):
                 return main
         await app.workers.wait_for_complete()
         await pilot.pause(0.02)
     raise TimeoutError("the app did not settle")
+
+
+def _idle(main: MainScreen) -> bool:
+    return not main.search_pending and not main.preview_pending and main.answered_generation == main.generation
 
 
 def _busy(app: PaperdeckApp) -> bool:

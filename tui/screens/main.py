@@ -38,8 +38,8 @@ from .tags_note import TagsNoteScreen
 DEBOUNCE_SECONDS = 0.12
 PAGE_SIZE = 100
 REFRESH_SECONDS = 5.0
-NARROW_WIDTH = 100
-TINY_WIDTH = 70
+MEDIUM_WIDTH = 110
+NARROW_WIDTH = 80
 
 
 class MainScreen(Screen[None]):
@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         self._preview: Timer | None = None
         self.answered_generation = 0  # the last search generation whose results are on screen
         self.search_pending = False  # a debounced search is waiting to start
+        self.preview_pending = False  # the reader is about to follow the cursor
         self.show_timing = True  # the status line's query time; snapshot tests turn it off
 
     # -- layout ----------------------------------------------------------------------------------------------
@@ -92,10 +93,11 @@ class MainScreen(Screen[None]):
             yield ProgressBar(id="loading-bar", show_eta=False)
         with Horizontal(id="body"):
             yield FilterPanes(id="filters")
-            with Vertical(id="middle"):
-                yield ResultList()
-                yield Static(id="empty")
-            yield Reader()
+            with Horizontal(id="main-area"):
+                with Vertical(id="middle"):
+                    yield ResultList()
+                    yield Static(id="empty")
+                yield Reader()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,9 +108,11 @@ class MainScreen(Screen[None]):
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
     def on_resize(self) -> None:
+        """Three columns when wide; reader under the list from MEDIUM_WIDTH down; filters on demand when narrow."""
         width, height = self.size
+        self.set_class(width < MEDIUM_WIDTH, "medium")
         self.set_class(width < NARROW_WIDTH, "narrow")
-        self.set_class(width < TINY_WIDTH or height < 22, "tiny")
+        self.set_class(width < NARROW_WIDTH or height < 22, "tiny")
 
     # -- workers ---------------------------------------------------------------------------------------------
 
@@ -325,7 +329,7 @@ class MainScreen(Screen[None]):
             self.run_search()
 
     def show_status(self, results: SearchResults) -> None:
-        parts = [Content.styled(f"{results.total} papers", "bold"), Content(f"{results.elapsed_ms:.0f} ms"),
+        parts = [Content.styled(f"{results.total} paper{'s' if results.total != 1 else ''}", "bold"), Content(f"{results.elapsed_ms:.0f} ms"),
                  Content(f"sorted by {self.sort}")]
         if not self.show_timing:
             del parts[1]
@@ -342,6 +346,7 @@ class MainScreen(Screen[None]):
         result_list.display = results.total > 0
         if results.total:
             return
+        self.query_one(Reader).clear()
         lines = [Content.assemble("No papers match ", plain(results.request.query or "(everything)", "bold"),
                                   " with the current filters." if self.filters else ".")]
         if results.suggestion:
@@ -376,9 +381,11 @@ class MainScreen(Screen[None]):
         """The reader follows the cursor (after a short pause, so holding j does not queue work)."""
         if self._preview is not None:
             self._preview.stop()
+        self.preview_pending = True
         self._preview = self.set_timer(DEBOUNCE_SECONDS, self.preview_current)
 
     def preview_current(self) -> None:
+        self.preview_pending = False
         hit = self.query_one(ResultList).current
         reader = self.query_one(Reader)
         if hit is not None and (reader.paper is None or reader.paper.key != hit.paper.key):

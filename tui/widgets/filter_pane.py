@@ -66,7 +66,7 @@ class FacetList(SelectionList[str]):
         with self.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             self.clear_options()
             self.add_options([
-                Selection(plain(value_label(self.facet, value)) + Content.styled(f"  {count}", "dim"),
+                Selection(Content.styled(f"{count:>4} ", "dim") + plain(value_label(self.facet, value)),
                           value, value in selected)
                 for value, count in shown
             ])

@@ -67,6 +67,16 @@ class Reader(VerticalScroll):
         yield Label("Similar papers", id="similar-title")
         yield SimilarList()
 
+    def clear(self) -> None:
+        """Nothing to read (no results): show the hint instead of a paper that is not in the list."""
+        self.paper = None
+        self.abstract_span = None
+        self.current_match = None
+        self.query_one("#reader-title", Static).update(Content("No paper selected."))
+        for part in ("#reader-meta", "#reader-links", "#reader-abstract"):
+            self.query_one(part, Static).update(Content(""))
+        self.query_one(SimilarList).show_similar([])
+
     def show_paper(self, paper: Paper, bookmark: Bookmark | None, title: Span | None = None,
                    abstract: Span | None = None) -> None:
         from paperdeck.index.clean import latex_to_display
