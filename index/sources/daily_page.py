@@ -41,11 +41,16 @@ _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 
 TITLE_MAX_CHARS = 250
 TITLE_MAX_WORDS = 40
+PROSE_MIN_WORDS = 12
 
 
 def looks_like_abstract(text: str) -> bool:
-    """Prose rather than a title: long, many words, or more than one sentence."""
-    if len(text) > TITLE_MAX_CHARS or len(text.split()) > TITLE_MAX_WORDS:
+    """Prose rather than a title: long, many words, more than one sentence, or a long sentence ending in a
+    full stop (titles almost never end with one)."""
+    words = len(text.split())
+    if len(text) > TITLE_MAX_CHARS or words > TITLE_MAX_WORDS:
+        return True
+    if text.endswith((".", "!")) and words >= PROSE_MIN_WORDS:
         return True
     return len(_SENTENCE_BREAK.findall(text)) >= 2
 
