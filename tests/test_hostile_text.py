@@ -13,7 +13,7 @@ from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.library import Library
 from paperdeck.index.models import Span
 from paperdeck.tui.widgets.render import highlighted, plain
-from tui_helpers import make_app, settle
+from paperdeck.tui.testing import make_app, settle
 
 ABSTRACT = ("We show [red]colour[/red] and [/] closing tags, a[b brackets, [link=https://evil.example]a link[/link] "
             "and an OSC \x1b]8;;https://evil.example\x07hyperlink\x1b]8;;\x07 plus \x1b[2J a clear-screen. "

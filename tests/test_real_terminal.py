@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_helpers import make_app, settle
+from paperdeck.tui.testing import make_app, settle
 
 pytestmark = pytest.mark.slow
 

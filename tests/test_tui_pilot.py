@@ -14,7 +14,7 @@ from paperdeck.tui.screens.tags_note import TagsNoteScreen
 from paperdeck.tui.widgets.filter_pane import FacetList
 from paperdeck.tui.widgets.reader import Reader, SimilarList
 from paperdeck.tui.widgets.result_list import ResultList
-from tui_helpers import make_app, settle
+from paperdeck.tui.testing import make_app, settle
 
 SIZE = (120, 40)
 TOP = "Efficient Content-Based Sparse Attention with Routing Transformers"

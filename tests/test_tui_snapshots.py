@@ -12,7 +12,7 @@ import pytest
 from dataclasses import replace
 
 from paperdeck.index.bookmarks import Bookmark, BookmarkStore
-from tui_helpers import make_app, settle
+from paperdeck.tui.testing import make_app, settle
 
 SIZES = [(80, 24), (120, 40), (60, 20)]
 

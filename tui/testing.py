@@ -1,4 +1,7 @@
-"""Helpers for driving the app in tests: build it, and wait for its workers instead of sleeping."""
+"""Driving the app headlessly (tests, the screenshot script): build it, and wait on its workers, never sleep.
+
+Lives in the package (not in tests/) so ``screenshots/generate.py`` can use the same waiting rules as the tests.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import time
 
 from textual.pilot import Pilot
 
-from paperdeck.tui.app import PaperdeckApp
-from paperdeck.tui.screens.main import MainScreen
+from .app import PaperdeckApp
+from .screens.main import MainScreen
 
 TIMEOUT = 30.0
 
