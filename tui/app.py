@@ -49,6 +49,7 @@ class PaperdeckApp(App[None]):
         self.settings, self._settings_message = load_settings()
         self._theme_ready = False
         self.show_timing = True  # query times in the status line (off for deterministic snapshots)
+        self.cursor_blink = True  # the search box cursor (off for deterministic snapshots)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:

@@ -18,6 +18,7 @@ TIMEOUT = 30.0
 def make_app(show_timing: bool = False) -> PaperdeckApp:
     app = PaperdeckApp()
     app.show_timing = show_timing  # read by the main screen when it mounts
+    app.cursor_blink = False  # a blinking cursor would make screenshots differ from run to run
     return app
 
 

@@ -18,3 +18,6 @@ class SearchBar(Input):
     def __init__(self) -> None:
         super().__init__(placeholder="Search papers…  (sparse attention, \"phrase\", title:lora, prun*)",
                          id="search")
+
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
