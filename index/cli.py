@@ -282,7 +282,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     with _open_library() as library:
         progress = _ProgressBar() if sys.stderr.isatty() else None
-        library._progress = progress.update if progress else None
+        library.progress = progress.update if progress else None
         try:
             reports = library.add(args.paths, year=args.year)
         finally:

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -112,7 +113,7 @@ class Library:
         self._closed = False
         self.messages: list[str] = []  # one-line notices for the user (recoveries, rebuilds)
         self.write_timeout = write_timeout
-        self._progress = progress
+        self.progress = progress
         self._index_dir = locations.index_dir()
         self.manifest = Manifest(locations.manifest_path())
         if self.manifest.message:
@@ -220,8 +221,18 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def _write_lock(self):  # type: ignore[no-untyped-def]
-        return file_lock(locations.library_lock_path(), timeout=self.write_timeout)
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the library's inter-process write lock; another writer for too long -> ``LibraryBusy``."""
+        lock = file_lock(locations.library_lock_path(), timeout=self.write_timeout)
+        try:
+            lock.acquire()
+        except Timeout as err:
+            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        try:
+            yield
+        finally:
+            lock.release()
 
     def add(self, paths: Iterable[str | Path], year: int | None = None) -> list[SourceReport]:
         """Add files and folders. Unchanged files are skipped; a bad file changes nothing already indexed."""
@@ -239,33 +250,30 @@ class Library:
 
     def add_files(self, files: list[SourceFile], year: int | None = None) -> list[SourceReport]:
         reports: list[SourceReport] = []
-        try:
-            with self._write_lock():
-                self.manifest.reload()
-                writer_work: list[tuple[SourceFile, str, list[Paper], list[str]]] = []
-                for n, source in enumerate(files, start=1):
-                    self._report_progress(n - 1, len(files), f"reading {source.name}")
-                    digest = hashlib.sha256(source.data).hexdigest()
-                    known = self.manifest.sources.get(source.id)
-                    if known and known.sha256 == digest and known.year == year:
-                        reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
-                        continue
-                    try:
-                        result = parse_source(source.data, source.name, year=year)
-                    except SourceRejected as err:
-                        reports.append(SourceReport(source.id, "skipped", reason=err.reason))
-                        continue
-                    warnings = [str(w) for w in result.warnings]
-                    if not result.papers:
-                        reports.append(SourceReport(source.id, "skipped", reason="no papers found",
-                                                    warnings=tuple(warnings)))
-                        continue
-                    writer_work.append((source, digest, result.papers, warnings))
-                if writer_work:
-                    reports += self._apply(writer_work, year)
-                self._report_progress(len(files), len(files), "done")
-        except Timeout as err:
-            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        with self._writing():
+            self.manifest.reload()
+            writer_work: list[tuple[SourceFile, str, list[Paper], list[str]]] = []
+            for n, source in enumerate(files, start=1):
+                self._report_progress(n - 1, len(files), f"reading {source.name}")
+                digest = hashlib.sha256(source.data).hexdigest()
+                known = self.manifest.sources.get(source.id)
+                if known and known.sha256 == digest and known.year == year:
+                    reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
+                    continue
+                try:
+                    result = parse_source(source.data, source.name, year=year)
+                except SourceRejected as err:
+                    reports.append(SourceReport(source.id, "skipped", reason=err.reason))
+                    continue
+                warnings = [str(w) for w in result.warnings]
+                if not result.papers:
+                    reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+                                                warnings=tuple(warnings)))
+                    continue
+                writer_work.append((source, digest, result.papers, warnings))
+            if writer_work:
+                reports += self._apply(writer_work, year)
+            self._report_progress(len(files), len(files), "done")
         return reports
 
     def _apply(self, work, year) -> list[SourceReport]:  # type: ignore[no-untyped-def]
@@ -288,16 +296,13 @@ class Library:
 
     def remove(self, source: str) -> SourceReport:
         """Drop one source; papers also seen in another source stay."""
-        try:
-            with self._write_lock():
-                self.manifest.reload()
-                entry = self._find_source(source)
-                affected = self.store.replace_source(entry.id, [])
-                del self.manifest.sources[entry.id]
-                self._index_keys(affected)
-                self._commit_manifest()
-        except Timeout as err:
-            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        with self._writing():
+            self.manifest.reload()
+            entry = self._find_source(source)
+            affected = self.store.replace_source(entry.id, [])
+            del self.manifest.sources[entry.id]
+            self._index_keys(affected)
+            self._commit_manifest()
         remaining = sum(1 for k in affected if self.store.get(k) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
                             reason=f"{len(affected) - remaining} papers dropped, {remaining} kept (seen elsewhere)")
@@ -318,27 +323,24 @@ class Library:
     def rebuild(self) -> list[str]:
         """Re-read every source in the manifest into a fresh record store and index."""
         problems: list[str] = []
-        try:
-            with self._write_lock():
-                self.manifest.reload()
-                self.store.clear()
-                entries = list(self.manifest.sources.values())
-                for n, entry in enumerate(entries, start=1):
-                    self._report_progress(n - 1, len(entries), f"reading {entry.name}")
-                    try:
-                        source = read_source(entry.id)
-                        result = parse_source(source.data, source.name, year=entry.year)
-                    except (OSError, SourceRejected) as err:
-                        problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                        "missing until the file is back")
-                        continue
-                    self.store.replace_source(entry.id, result.papers)
-                self._build_index_from_store()
-                self.store.set_meta("stamp", self.manifest.stamp())
-                self._write_stamp(self.manifest.stamp())
-                self._report_progress(len(entries), len(entries), "done")
-        except Timeout as err:
-            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+        with self._writing():
+            self.manifest.reload()
+            self.store.clear()
+            entries = list(self.manifest.sources.values())
+            for n, entry in enumerate(entries, start=1):
+                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+                try:
+                    source = read_source(entry.id)
+                    result = parse_source(source.data, source.name, year=entry.year)
+                except (OSError, SourceRejected) as err:
+                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
+                                    "missing until the file is back")
+                    continue
+                self.store.replace_source(entry.id, result.papers)
+            self._build_index_from_store()
+            self.store.set_meta("stamp", self.manifest.stamp())
+            self._write_stamp(self.manifest.stamp())
+            self._report_progress(len(entries), len(entries), "done")
         self.messages.extend(problems)
         return problems
 
@@ -348,8 +350,11 @@ class Library:
         fresh_dir.mkdir(parents=True)
         ix = windex.create_in(str(fresh_dir), build_schema())
         writer = ix.writer()
+        total = self.store.count()
         try:
-            for paper in self.store.iter_papers():
+            for n, paper in enumerate(self.store.iter_papers()):
+                if n % 50 == 0:
+                    self._report_progress(n, total, "indexing papers")
                 writer.add_document(**paper_document(paper))
             writer.commit()
         except BaseException:
@@ -369,7 +374,9 @@ class Library:
         """Bring the index in line with the record store for ``keys`` (one commit)."""
         writer = self._ix.writer(timeout=self.write_timeout)
         try:
-            for key in keys:
+            for n, key in enumerate(keys):
+                if n % 50 == 0:
+                    self._report_progress(n, len(keys), "indexing papers")
                 paper = self.store.get(key)
                 if paper is None:
                     writer.delete_by_term("key", key)
@@ -391,8 +398,8 @@ class Library:
         return {p.key for p in self.store.iter_papers()}
 
     def _report_progress(self, done: int, total: int, label: str) -> None:
-        if self._progress is not None:
-            self._progress(done, total, label)
+        if self.progress is not None:
+            self.progress(done, total, label)
 
     # -- reading ---------------------------------------------------------------------------------------------
 

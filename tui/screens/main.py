@@ -171,11 +171,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="rebuild the index")
     def rebuild_worker(self) -> None:
         assert self.library is not None
-        self.library._progress = lambda d, t, label: self.post_message(IndexingProgressed(d, t, label))
+        self.library.progress = lambda d, t, label: self.post_message(IndexingProgressed(d, t, label))
         try:
             problems = self.library.rebuild()
         finally:
-            self.library._progress = None
+            self.library.progress = None
         summary = f"Rebuilt the index: {self.library.stats().papers} papers."
         self.post_message(LibraryChanged(" ".join([summary, *problems])))
 
