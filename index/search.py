@@ -24,7 +24,8 @@ from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPap
 from .query import parse_query, simplify
 from .store import RecordStore
 
-SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+SUGGEST_BELOW = 3
+SIMILAR_TERMS = 25  # key terms of a paper used to find papers like it  # offer "did you mean" when a query has fewer hits than this
 
 
 class _FacetCache:
@@ -231,8 +232,13 @@ class SearchEngine:
             if docnum is None:
                 return []
             text = f"{paper.title}. {paper.abstract}"
-            key_terms = [t for t, _ in searcher.key_terms_from_text("abstract", text, numterms=15)]
-            results = searcher.more_like(docnum, "abstract", text=text, top=limit, numterms=15)
+            # Whoosh's key-term expansion (Bo1), as in ``more_like``, but over title and abstract and without
+            # the one- and two-letter fragments ("co" from "co-teaching") that make plain more_like drift.
+            weighted = [(t, w) for t, w in searcher.key_terms_from_text("abstract", text, numterms=SIMILAR_TERMS + 10)
+                        if len(t) >= 3 and not t.isdigit()][:SIMILAR_TERMS]
+            key_terms = [t for t, _ in weighted]
+            q = wq.Or([wq.Term(field, t, boost=w) for field in ("title", "abstract") for t, w in weighted])
+            results = searcher.search(q, limit=limit, mask={docnum})
             found = [(hit["key"], hit.score or 0.0) for hit in results]
         analyzer = self._ix.schema["abstract"].analyzer
         surface = _surface_words(text, analyzer)
