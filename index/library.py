@@ -111,6 +111,7 @@ class Library:
 
     def __init__(self, progress: Progress | None = None, write_timeout: float = 30.0) -> None:
         self._closed = False
+        self._rebuild_announced = False  # a recovery message already says a rebuild happens
         self.messages: list[str] = []  # one-line notices for the user (recoveries, rebuilds)
         self.write_timeout = write_timeout
         self.progress = progress
@@ -152,38 +153,60 @@ class Library:
         except sqlite3.DatabaseError as err:
             kept = _move_aside(path, extra_suffixes=("-wal", "-shm"))
             self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
+            self._rebuild_announced = True
             return RecordStore(path)
 
     def _open_index(self) -> windex.Index:
-        reason = None
-        if not any(self._index_dir.glob("*.toc")):
-            reason = "missing" if not any(self._index_dir.iterdir()) else "without a table of contents"
-        else:
-            try:
-                stamp = json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8"))
-                if stamp.get("schema") != SCHEMA_VERSION:
-                    reason = f"schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
-                else:
-                    ix = windex.open_dir(str(self._index_dir))
-                    with ix.searcher() as searcher:
-                        searcher.doc_count()
-                        list(searcher.reader().lexicon("key"))[:1]
+        ix, reason = self._try_open_index()
+        if ix is not None:
+            return ix
+        if reason not in ("missing", None):
+            # Another process may be between its commit and its stamp: look again while holding the lock.
+            with self._writing():
+                ix, reason = self._try_open_index()
+                if ix is not None:
                     return ix
-            except FileNotFoundError:
-                reason = "no schema stamp"
-            except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError... on a torn index
-                reason = f"unreadable ({type(err).__name__})"
-        if reason != "missing":
-            kept = _move_aside(self._index_dir)
-            self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
+                kept = _move_aside(self._index_dir)
+                self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
+                self._rebuild_announced = True
         self._index_dir.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self._index_dir), build_schema())
         self._write_stamp("")  # empty library stamp: forces a rebuild from the manifest below
         return ix
 
+    def _try_open_index(self) -> tuple[windex.Index | None, str | None]:
+        """Open the index if it is whole; otherwise say what is wrong with it."""
+        if not any(self._index_dir.glob("*.toc")):
+            return None, "missing" if not any(self._index_dir.iterdir()) else "without a table of contents"
+        try:
+            stamp = json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, "without a schema stamp"
+        except (OSError, ValueError):
+            return None, "with an unreadable schema stamp"
+        if stamp.get("schema") != SCHEMA_VERSION:
+            return None, f"of schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
+        damaged = [name for name, signature in (stamp.get("files") or {}).items()
+                   if _file_signature(self._index_dir / name) != signature]
+        if damaged:
+            return None, f"damaged ({', '.join(sorted(damaged)[:3])} changed on disk)"
+        try:
+            ix = windex.open_dir(str(self._index_dir))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                for _ in searcher.reader().lexicon("key"):
+                    break
+            return ix, None
+        except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError... on a torn index
+            return None, f"unreadable ({type(err).__name__})"
+
     def _write_stamp(self, library_stamp: str) -> None:
+        """Record the schema, the library content and a signature of every index file (to spot damage)."""
+        files = {path.name: _file_signature(path) for path in sorted(self._index_dir.iterdir())
+                 if path.is_file() and path.name not in (STAMP_FILE, "MAIN_WRITELOCK")
+                 and not path.name.startswith(".")}
         atomic_write_text(self._index_dir / STAMP_FILE,
-                          json.dumps({"schema": SCHEMA_VERSION, "library": library_stamp}))
+                          json.dumps({"schema": SCHEMA_VERSION, "library": library_stamp, "files": files}))
 
     def _read_stamp(self) -> str | None:
         try:
@@ -198,7 +221,7 @@ class Library:
             return
         wanted = self.manifest.stamp()
         if self._read_stamp() != wanted or self.store.get_meta("stamp") != wanted:
-            if self.manifest.sources:
+            if self.manifest.sources and not self._rebuild_announced:
                 self.messages.append("index out of date with the source list: rebuilt")
             self.rebuild()
 
@@ -406,7 +429,25 @@ class Library:
     def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
         if isinstance(request, str):
             request = SearchRequest(query=request)
-        return self._engine.search(request, bookmarks)
+        try:
+            return self._engine.search(request, bookmarks)
+        except ValueError:
+            raise  # a bad filter: the caller's mistake, not the index's
+        except Exception as err:  # damage that only shows when a postings block is read: rebuild, retry once
+            self.recover(f"index failed while searching ({type(err).__name__})")
+            return self._engine.search(request, bookmarks)
+
+    def recover(self, reason: str) -> None:
+        """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
+        with self._writing():
+            self._engine.close()
+            kept = _move_aside(self._index_dir)
+            self._index_dir.mkdir(parents=True, exist_ok=True)
+            self._ix = windex.create_in(str(self._index_dir), build_schema())
+            self._engine = SearchEngine(self._ix, self.store)
+            self._write_stamp("")
+        self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
+        self.rebuild()
 
     def get(self, key: str) -> Paper | None:
         return self._engine.get(key)
@@ -427,6 +468,20 @@ class Library:
             with_code=sum(1 for p in papers if p.code_urls),
             locations=locations.describe(),
         )
+
+
+def _file_signature(path: Path) -> list[object] | None:
+    """Size plus a hash of the first and last 64 KiB: catches truncation, zero-filling and deletion of an
+    index file without reading a whole large index on every start."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+            handle.seek(max(0, size - 65536))
+            tail = handle.read(65536)
+    except OSError:
+        return None
+    return [size, hashlib.blake2b(head + tail, digest_size=12).hexdigest()]
 
 
 def _move_aside(path: Path, extra_suffixes: tuple[str, ...] = ()) -> Path:

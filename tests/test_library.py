@@ -95,31 +95,63 @@ def test_removing_every_seed_does_not_bring_them_back(library) -> None:
         assert reopened.stats().papers == 0
 
 
-def _index_files(home: Path) -> list[Path]:
-    return sorted(p for p in (home / "cache" / "index").iterdir() if p.is_file() and p.suffix != ".json")
+def _index_files(home: Path) -> list[str]:
+    return sorted(p.name for p in (home / "cache" / "index").iterdir()
+                  if p.is_file() and p.name not in ("paperdeck-stamp.json", "MAIN_WRITELOCK"))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "zero", "delete_toc", "empty_dir"])
-def test_a_damaged_index_is_moved_aside_and_rebuilt(seeded_home: Path, damage: str) -> None:
-    index = seeded_home / "cache" / "index"
-    if damage == "truncate":
-        for f in _index_files(seeded_home):
-            f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 3])
-    elif damage == "zero":
-        for f in _index_files(seeded_home):
-            f.write_bytes(b"\x00" * f.stat().st_size)
-    elif damage == "delete_toc":
-        for f in index.glob("*.toc"):
-            f.unlink()
+def test_the_index_has_files_to_damage(seeded_home: Path) -> None:
+    names = _index_files(seeded_home)
+    assert any(n.endswith(".toc") for n in names) and any(n.endswith(".seg") for n in names)
+
+
+def _damage(path: Path, how: str) -> None:
+    if how == "truncate":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    elif how == "zero":
+        path.write_bytes(b"\x00" * path.stat().st_size)
     else:
-        for f in index.iterdir():
-            f.unlink()
+        path.unlink()
+
+
+@pytest.mark.parametrize("kind", [".toc", ".seg"])
+@pytest.mark.parametrize("how", ["truncate", "zero", "delete"])
+def test_any_damaged_index_file_is_moved_aside_and_rebuilt(seeded_home: Path, kind: str, how: str) -> None:
+    index = seeded_home / "cache" / "index"
+    [name] = [n for n in _index_files(seeded_home) if n.endswith(kind)]
+    _damage(index / name, how)
     with Library() as library:
         assert library.search("sparse attention").total == 12
         assert library.stats().index_docs == UNIQUE_SEED_PAPERS
-        assert library.messages and ("rebuilt" in library.messages[0])
-    if damage in ("truncate", "zero"):
-        assert list(index.parent.glob("index.corrupt-*")), "the broken index was kept aside"
+        assert library.search(SearchRequest(page_size=1)).total == UNIQUE_SEED_PAPERS
+        assert len(library.messages) == 1 and "rebuilt from the sources" in library.messages[0]
+    [kept] = list(index.parent.glob("index.corrupt-*"))
+    assert (kept / name).exists() or how == "delete"  # the broken index was kept aside, not deleted
+
+
+def test_an_empty_index_directory_is_rebuilt(seeded_home: Path) -> None:
+    index = seeded_home / "cache" / "index"
+    for f in index.iterdir():
+        f.unlink()
+    with Library() as library:
+        assert library.search("sparse attention").total == 12
+        assert library.messages == ["index out of date with the source list: rebuilt"]
+
+
+def test_damage_found_only_while_searching_is_recovered(library, monkeypatch) -> None:
+    from paperdeck.index import search as search_module
+
+    calls = {"n": 0}
+    real = search_module.SearchEngine.search
+
+    def flaky(self, request, bookmarks=frozenset()):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TypeError("torn postings block")
+        return real(self, request, bookmarks)
+    monkeypatch.setattr(search_module.SearchEngine, "search", flaky)
+    assert library.search("sparse attention").total == 12
+    assert "index failed while searching (TypeError)" in library.messages[0]
 
 
 def test_an_index_from_another_schema_version_is_rebuilt(seeded_home: Path) -> None:
