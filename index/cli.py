@@ -126,6 +126,10 @@ def main(argv: Sequence[str] | None = None, interactive: Interactive | None = No
     except KeyboardInterrupt:
         _err("paperdeck: interrupted")
         return 130
+    except OSError as err:  # read-only data directory, disk full: nothing was changed, say what failed
+        where = f" ({err.filename})" if err.filename else ""
+        _err(f"paperdeck: {err.strerror or err}{where}; nothing was changed")
+        return 1
     except BrokenPipeError:
         return 0
 

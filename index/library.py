@@ -219,11 +219,30 @@ class Library:
         if not self.manifest.path.exists():
             self.add_files(seed_files())
             return
-        wanted = self.manifest.stamp()
-        if self._read_stamp() != wanted or self.store.get_meta("stamp") != wanted:
+        if self._derived_is_current():
+            return
+        with self._writing():  # a writer in another process may just be finishing: decide under the lock
+            self.manifest.reload()
+            if self._derived_is_current():
+                self._reopen_index()
+                return
             if self.manifest.sources and not self._rebuild_announced:
                 self.messages.append("index out of date with the source list: rebuilt")
-            self.rebuild()
+            self._rebuild_locked()
+
+    def _derived_is_current(self) -> bool:
+        wanted = self.manifest.stamp()
+        return self._read_stamp() == wanted and self.store.get_meta("stamp") == wanted
+
+    def _reopen_index(self) -> None:
+        self._engine.close()
+        self._ix = windex.open_dir(str(self._index_dir))
+        self._engine = SearchEngine(self._ix, self.store)
+
+    def _invalidate_stamps(self) -> None:
+        """Mark the derived stores as in flux before changing them: a crash from here on forces a rebuild."""
+        self.store.set_meta("stamp", "writing")
+        self._write_stamp("writing")
 
     def refresh(self) -> bool:
         """Pick up changes written by another process (``paperdeck add`` while the app is open)."""
@@ -302,7 +321,8 @@ class Library:
     def _apply(self, work, year) -> list[SourceReport]:  # type: ignore[no-untyped-def]
         reports = []
         affected: set[str] = set()
-        before = {p for p in self._all_keys()}
+        before = self._all_keys()
+        self._invalidate_stamps()
         for source, digest, papers, warnings in work:
             affected |= self.store.replace_source(source.id, papers)
             status = "updated" if source.id in self.manifest.sources else "added"
@@ -322,6 +342,7 @@ class Library:
         with self._writing():
             self.manifest.reload()
             entry = self._find_source(source)
+            self._invalidate_stamps()
             affected = self.store.replace_source(entry.id, [])
             del self.manifest.sources[entry.id]
             self._index_keys(affected)
@@ -345,25 +366,30 @@ class Library:
 
     def rebuild(self) -> list[str]:
         """Re-read every source in the manifest into a fresh record store and index."""
-        problems: list[str] = []
         with self._writing():
-            self.manifest.reload()
-            self.store.clear()
-            entries = list(self.manifest.sources.values())
-            for n, entry in enumerate(entries, start=1):
-                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
-                try:
-                    source = read_source(entry.id)
-                    result = parse_source(source.data, source.name, year=entry.year)
-                except (OSError, SourceRejected) as err:
-                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                    "missing until the file is back")
-                    continue
-                self.store.replace_source(entry.id, result.papers)
-            self._build_index_from_store()
-            self.store.set_meta("stamp", self.manifest.stamp())
-            self._write_stamp(self.manifest.stamp())
-            self._report_progress(len(entries), len(entries), "done")
+            return self._rebuild_locked()
+
+    def _rebuild_locked(self) -> list[str]:
+        """Rebuild with the write lock already held by the caller."""
+        problems: list[str] = []
+        self.manifest.reload()
+        self._invalidate_stamps()
+        self.store.clear()
+        entries = list(self.manifest.sources.values())
+        for n, entry in enumerate(entries, start=1):
+            self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+            try:
+                source = read_source(entry.id)
+                result = parse_source(source.data, source.name, year=entry.year)
+            except (OSError, SourceRejected) as err:
+                problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
+                                "missing until the file is back")
+                continue
+            self.store.replace_source(entry.id, result.papers)
+        self._build_index_from_store()
+        self.store.set_meta("stamp", self.manifest.stamp())
+        self._write_stamp(self.manifest.stamp())
+        self._report_progress(len(entries), len(entries), "done")
         self.messages.extend(problems)
         return problems
 

@@ -119,16 +119,7 @@ def x_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server.wait(timeout=10)
 
 
-@pytest.fixture
-def fresh_pyperclip(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pyperclip picks a mechanism on first use and keeps it: make it choose again for this test."""
-    import pyperclip
-
-    monkeypatch.setattr(pyperclip, "copy", pyperclip.lazy_load_stub_copy)
-    monkeypatch.setattr(pyperclip, "paste", pyperclip.lazy_load_stub_paste)
-
-
-async def test_y_puts_the_paper_url_on_the_x_clipboard(seeded_home, x_display, fresh_pyperclip) -> None:
+async def test_y_puts_the_paper_url_on_the_x_clipboard(seeded_home, x_display) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -144,7 +135,7 @@ async def test_y_puts_the_paper_url_on_the_x_clipboard(seeded_home, x_display, f
     assert notes[-1] == "Copied the paper link via OSC 52 and xclip"
 
 
-async def test_no_display_and_no_tool_is_a_notification(seeded_home, fresh_pyperclip, monkeypatch, tmp_path) -> None:
+async def test_no_display_and_no_tool_is_a_notification(seeded_home, monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     empty_bin = tmp_path / "bin"
@@ -159,4 +150,34 @@ async def test_no_display_and_no_tool_is_a_notification(seeded_home, fresh_pyper
         await settle(pilot)
         notes = [n.message for n in app._notifications]
         assert app.clipboard.startswith("https://")  # OSC 52 was still sent
-    assert notes[-1].startswith("Copied the paper link via OSC 52; system clipboard: ")
+    assert notes[-1] == ("Copied the paper link via OSC 52; system clipboard: no clipboard tool found "
+                         "(install xclip, xsel or wl-clipboard)")
+
+
+def _fake_tool(folder: Path, name: str, body: str) -> None:
+    folder.mkdir(exist_ok=True)
+    tool = folder / name
+    tool.write_text("#!/bin/sh\n" + body + "\n")
+    tool.chmod(0o755)
+
+
+@pytest.mark.parametrize("body,problem", [
+    ("echo 'Error: Can\'t open display' >&2; exit 1", "xclip ran but the clipboard does not hold the text"),
+    ("sleep 60", "the clipboard tool did not answer within 3 s"),
+])
+async def test_a_clipboard_tool_that_fails_or_hangs(seeded_home, monkeypatch, tmp_path, body, problem) -> None:
+    fake_bin = tmp_path / "bin"
+    for name in ("xclip", "xsel", "wl-copy", "wl-paste"):
+        _fake_tool(fake_bin, name, body if name == "xclip" else "exit 1")
+    monkeypatch.setenv("PATH", f"{fake_bin}:/usr/bin:/bin")
+    monkeypatch.setenv("DISPLAY", ":4321")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"pruning")
+        await settle(pilot)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert app.return_code is None
+    assert notes[-1] == f"Copied the paper link via OSC 52; system clipboard: {problem}"

@@ -1,53 +1,81 @@
 """Copying text: OSC 52 through the terminal, plus the system clipboard through pyperclip. Never raises.
 
 Why both: OSC 52 works over SSH and needs no tool, but many terminals ignore it silently; pyperclip reaches the
-desktop clipboard where a tool (xclip, xsel, wl-copy, pbcopy) exists. The pyperclip call runs in a daemon
-thread with a timeout, because a clipboard tool can hang (an X server that never answers).
+desktop clipboard where a tool (xclip, xsel, wl-copy, pbcopy) exists.
+
+Why pyperclip runs in a child process: a clipboard tool can hang (an X server that never answers) or print
+errors straight to the terminal the app is drawing on. In a child with its output discarded and a timeout,
+neither can reach the screen, and a hung tool is killed with its whole process group. The child reads the
+text back (``pyperclip.paste``) so a tool that exits quietly without copying is reported, not trusted.
 """
 
 from __future__ import annotations
 
-import threading
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 PYPERCLIP_TIMEOUT = 3.0
 
+_CHILD = r"""
+import json, sys
+text = sys.stdin.buffer.read().decode("utf-8")
+def explain(err):
+    msg = " ".join(str(err).split())
+    if "could not find a copy/paste mechanism" in msg.lower():
+        return "no clipboard tool found (install xclip, xsel or wl-clipboard)"
+    return (type(err).__name__ + ": " + msg[:120]) if msg else type(err).__name__
+try:
+    import pyperclip
+    pyperclip.copy(text)
+    name = (getattr(pyperclip.copy, "__qualname__", "") or "").lower()
+    route = next((label for key, label in (("xclip", "xclip"), ("xsel", "xsel"), ("wl", "wl-copy"),
+                  ("klipper", "klipper"), ("pbcopy", "pbcopy"), ("windows", "the Windows clipboard"),
+                  ("qt", "qt"), ("gtk", "gtk"), ("wsl", "wsl")) if key in name), "the system clipboard")
+    back = pyperclip.paste()
+    result = {"ok": back == text, "route": route,
+              "problem": None if back == text else route + " ran but the clipboard does not hold the text"}
+except BaseException as err:
+    result = {"ok": False, "route": None, "problem": explain(err)}
+with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    json.dump(result, handle)
+"""
+
 
 def copy_with_pyperclip(text: str, timeout: float = PYPERCLIP_TIMEOUT) -> tuple[bool, str]:
-    """Try the system clipboard. Returns (worked, route or problem), whatever pyperclip does."""
-    outcome: list[tuple[bool, str]] = []
-
-    def attempt() -> None:
+    """Try the system clipboard. Returns (worked, route or problem), whatever pyperclip or the tool does."""
+    with tempfile.TemporaryDirectory(prefix="paperdeck-clip-") as folder:
+        result_path = Path(folder) / "result.json"
         try:
-            import pyperclip
-
-            pyperclip.copy(text)
-            outcome.append((True, _route_name(pyperclip)))
-        except Exception as err:  # pyperclip raises its own and OS errors; none may reach the user
-            outcome.append((False, _explain(err)))
-
-    worker = threading.Thread(target=attempt, name="paperdeck-clipboard", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if not outcome:
-        return False, f"the clipboard tool did not answer within {timeout:g} s"
-    return outcome[0]
-
-
-def _route_name(pyperclip_module) -> str:  # type: ignore[no-untyped-def]
-    copy = pyperclip_module.copy
-    qualname = getattr(copy, "__qualname__", "") or getattr(copy, "__name__", "")
-    for tool in ("xclip", "xsel", "wl", "klipper", "pbcopy", "windows", "qt", "gtk", "cygwin", "wsl"):
-        if tool in qualname.lower():
-            return {"wl": "wl-copy", "windows": "the Windows clipboard"}.get(tool, tool)
-    return "the system clipboard"
+            child = subprocess.Popen([sys.executable, "-c", _CHILD, str(result_path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as err:
+            return False, f"could not start the clipboard helper: {err.strerror}"
+        try:
+            child.communicate(text.encode("utf-8"), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(child)
+            return False, f"the clipboard tool did not answer within {timeout:g} s"
+        try:
+            result = json.loads(result_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False, f"the clipboard helper failed (exit status {child.returncode})"
+    if result.get("ok"):
+        return True, str(result.get("route"))
+    return False, str(result.get("problem") or "unknown problem")
 
 
-def _explain(err: Exception) -> str:
-    text = " ".join(str(err).split())
-    if "could not find a copy/paste mechanism" in text.lower():
-        return "no clipboard tool found (install xclip, xsel or wl-clipboard)"
-    return f"{type(err).__name__}: {text[:120]}" if text else type(err).__name__
+def _kill_group(child: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except OSError:
+        child.kill()
+    child.wait()
 
 
 def copy_everywhere(text: str, send_osc52: Callable[[str], None]) -> tuple[list[str], str | None]:
