@@ -15,6 +15,8 @@ from .models import Link, LinkKind
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _HF_KINDS: dict[str, LinkKind] = {"datasets": "dataset", "spaces": "space", "papers": "paper"}
+# Anything linkify could call a link has a scheme, "www." or a dot followed by two letters (a domain).
+_MAY_HOLD_LINK = re.compile(r"://|www\.|[\w-]\.[a-z]{2,}", re.IGNORECASE)
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 
 
@@ -54,8 +56,10 @@ def classify(url: str) -> Link:
 
 def extract_links(text: str) -> list[Link]:
     """Every distinct URL in ``text`` in order of appearance, schemeless ones given ``https://``."""
+    if not _MAY_HOLD_LINK.search(text):  # most abstracts hold no link; linkify's own pretest costs ~1 ms each
+        return []
     linkifier = _linkifier()
-    if not linkifier.pretest(text):  # linkify's own cheap check: most abstracts have no link at all
+    if not linkifier.pretest(text):
         return []
     matches = linkifier.match(text) or []
     seen: dict[str, Link] = {}

@@ -42,6 +42,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 TITLE_MAX_CHARS = 250
 TITLE_MAX_WORDS = 40
 PROSE_MIN_WORDS = 12
+MAX_ABSTRACT_CHARS = 20_000  # real abstracts stay under ~3,000
 
 
 def looks_like_abstract(text: str) -> bool:
@@ -138,7 +139,21 @@ def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseRe
         orphan_title()
         pending = (joined, first_number, listed)
     orphan_title()
+    entries = [_bounded(entry, source, warnings) for entry in entries]
     return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
+
+
+def _bounded(entry: tuple[str, str, int, str | None], source: str,
+             warnings: list[ParseWarning]) -> tuple[str, str, int, str | None]:
+    """Cut an abstract that is far longer than any real one (a page saved without line breaks, a dump glued
+    into one paragraph), so one bad entry cannot slow down every search and every screen that shows it."""
+    title, abstract, line, listed = entry
+    if len(abstract) <= MAX_ABSTRACT_CHARS:
+        return entry
+    cut = abstract.rfind(" ", 0, MAX_ABSTRACT_CHARS)
+    warnings.append(ParseWarning(source, line, f"abstract of {len(abstract):,} characters cut to "
+                                               f"{MAX_ABSTRACT_CHARS:,}"))
+    return title, abstract[: cut if cut > 0 else MAX_ABSTRACT_CHARS] + " …", line, listed
 
 
 def _merge_entries(entries: Iterable[tuple[str, str, int, str | None]], source: str) -> Iterable[Paper]:
