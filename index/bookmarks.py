@@ -203,6 +203,20 @@ class BookmarkStore:
     def set_note(self, key: str, note: str) -> Bookmark:
         return self._update(key, note=note.strip())
 
+    def rekey(self, renamed: dict[str, str]) -> int:
+        """Move bookmarks whose paper changed key (matched to an arXiv id); returns how many moved."""
+        def change(current: dict[str, Bookmark]) -> int:
+            moved = 0
+            for old, new in renamed.items():
+                if old in current:
+                    mark = current.pop(old)
+                    current.setdefault(new, replace(mark, key=new))
+                    moved += 1
+            return moved
+        if not any(old in self._reload() for old in renamed):
+            return 0
+        return self._change(change)
+
     def import_json(self, text: str) -> int:
         """Merge bookmarks from an export; existing ones keep their data, new ones are added. Returns added."""
         data = json.loads(text)

@@ -231,6 +231,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out_json(data)
         return 0
     print(one_line(paper.title))
+    if paper.authors:
+        print(one_line(", ".join(paper.authors)))
+    facts = [paper.published, ", ".join(paper.categories), paper.organization, paper.doi and f"doi {paper.doi}",
+             paper.upvotes is not None and f"{paper.upvotes} upvotes"]
+    if any(facts):
+        print(one_line(" · ".join(str(f) for f in facts if f)))
     print(paper.url)
     for page in paper.pages:
         print(f"  listed {page.listed or 'undated'} on {one_line(page.source)}")

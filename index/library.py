@@ -28,11 +28,11 @@ from .durable import Timeout, atomic_write_text, file_lock
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import SCHEMA_VERSION, build_schema
 from .search import SearchEngine, date_sort_value
-from .sources import parse_source
+from .sources import open_source, parse_source
 from .store import Manifest, RecordStore, SourceEntry, now
 
 Progress = Callable[[int, int, str], None]
-FOLDER_SUFFIXES = frozenset({".txt"})
+FOLDER_SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".xml", ".atom", ".bib"})
 SEED_PREFIX = "seed:"
 STAMP_FILE = "paperdeck-stamp.json"
 
@@ -47,11 +47,34 @@ class UnknownSource(LookupError):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to ingest: where it comes from and its bytes."""
+    """A file to ingest: where it comes from, and its bytes (in memory, or read from ``path`` when needed)."""
 
     id: str
     name: str
-    data: bytes
+    data: bytes | None
+    path: Path | None = None
+
+    def digest(self) -> tuple[str, int]:
+        """SHA-256 and size, streamed from disk for files (a 4 GB snapshot is never held in memory)."""
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest(), len(self.data)
+        assert self.path is not None
+        digest = hashlib.sha256()
+        size = 0
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
+
+    def open(self, year: int | None, progress: Progress | None = None) -> tuple[Iterable[Paper], list]:
+        """The papers (possibly streamed) and the warnings list that fills as they are read."""
+        if self.data is not None:
+            result = parse_source(self.data, self.name, year=year)
+            return result.papers, result.warnings
+        assert self.path is not None
+        papers, warnings, _ = open_source(self.path, self.name, year=year, progress=progress)
+        return papers, warnings
 
 
 def seed_files() -> list[SourceFile]:
@@ -68,7 +91,9 @@ def read_source(source_id: str) -> SourceFile:
         data = resources.files("paperdeck.seeds").joinpath(name).read_bytes()
         return SourceFile(source_id, name, data)
     path = Path(source_id)
-    return SourceFile(source_id, path.name, path.read_bytes())
+    if not path.is_file():
+        raise FileNotFoundError(2, "No such file", source_id)
+    return SourceFile(source_id, path.name, None, path)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | tuple[Path, str]]:
@@ -85,10 +110,22 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | tuple[Path, str
             yield (path, "no such file or folder")
 
 
-def paper_document(paper: Paper) -> dict[str, str]:
+UPVOTE_BANDS = ((100, "100+"), (50, "50-99"), (10, "10-49"), (1, "1-9"), (0, "0"))
+
+
+def upvote_band(upvotes: int | None) -> str | None:
+    if upvotes is None:
+        return None
+    return next(label for floor, label in UPVOTE_BANDS if upvotes >= floor)
+
+
+def paper_document(paper: Paper) -> dict[str, object]:
     """The Whoosh document for a merged paper: text for search, facet terms and sort keys."""
     listed = paper.listed_dates or ["undated"]
-    return {
+    dates = [date_sort_value(d) for d in paper.listed_dates]
+    if paper.published:
+        dates.append(date_sort_value(paper.published))
+    doc: dict[str, object] = {
         "key": paper.key,
         "title": paper.title,
         "abstract": paper.abstract,
@@ -97,8 +134,22 @@ def paper_document(paper: Paper) -> dict[str, str]:
         "has_code": "yes" if paper.code_urls else "no",
         "host": ",".join(paper.link_hosts),
         "title_sort": normalise_title(paper.title) or paper.key,
-        "date_sort": max(date_sort_value(d) for d in paper.listed_dates) if paper.listed_dates else "0000-00-00",
+        "date_sort": max(dates) if dates else "0000-00-00",
+        "upvotes_sort": paper.upvotes or 0,
     }
+    if paper.authors:
+        doc["author"] = " ; ".join(paper.authors)
+        doc["author_facet"] = ",".join(facet_value(a) for a in paper.authors)
+    if paper.categories:
+        doc["category"] = ",".join(facet_value(c) for c in paper.categories)
+        doc["category_facet"] = facet_value(paper.categories[0])
+    if paper.year:
+        doc["year"] = paper.year
+    if (band := upvote_band(paper.upvotes)) is not None:
+        doc["upvotes"] = band
+    if paper.organization:
+        doc["organization"] = facet_value(paper.organization)
+    return doc
 
 
 def facet_value(text: str) -> str:
@@ -284,58 +335,68 @@ class Library:
             if isinstance(item, tuple):
                 reports.append(SourceReport(str(item[0]), "skipped", reason=item[1]))
                 continue
-            try:
-                files.append(SourceFile(str(item), item.name, item.read_bytes()))
-            except OSError as err:
-                reports.append(SourceReport(str(item), "skipped", reason=err.strerror or str(err)))
+            files.append(SourceFile(str(item), item.name, None, item))
         return reports + self.add_files(files, year=year)
 
     def add_files(self, files: list[SourceFile], year: int | None = None) -> list[SourceReport]:
         reports: list[SourceReport] = []
         with self._writing():
             self.manifest.reload()
-            writer_work: list[tuple[SourceFile, str, list[Paper], list[str]]] = []
+            affected: set[str] = set()
+            renamed: dict[str, str] = {}
+            invalidated = False
             for n, source in enumerate(files, start=1):
                 self._report_progress(n - 1, len(files), f"reading {source.name}")
-                digest = hashlib.sha256(source.data).hexdigest()
+                try:
+                    digest, size = source.digest()
+                except OSError as err:
+                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                    continue
                 known = self.manifest.sources.get(source.id)
                 if known and known.sha256 == digest and known.year == year:
                     reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
                     continue
                 try:
-                    result = parse_source(source.data, source.name, year=year)
+                    papers, warnings_list = source.open(year, self.progress)
                 except SourceRejected as err:
                     reports.append(SourceReport(source.id, "skipped", reason=err.reason))
                     continue
-                warnings = [str(w) for w in result.warnings]
-                if not result.papers:
+                except OSError as err:
+                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                    continue
+                if not invalidated:
+                    self._invalidate_stamps()
+                    invalidated = True
+                change = self.store.replace_source(source.id, papers, keep_if_empty=True)
+                warnings = [str(w) for w in warnings_list]
+                if change.count == 0:
                     reports.append(SourceReport(source.id, "skipped", reason="no papers found",
                                                 warnings=tuple(warnings)))
                     continue
-                writer_work.append((source, digest, result.papers, warnings))
-            if writer_work:
-                reports += self._apply(writer_work, year)
+                affected |= change.affected
+                renamed.update(change.renamed)
+                status = "updated" if source.id in self.manifest.sources else "added"
+                self.manifest.sources[source.id] = SourceEntry(
+                    id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
+                    papers=change.count, warnings=warnings[:50])
+                reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
+                                            warnings=tuple(warnings)))
+            if invalidated:
+                self._index_keys(affected)
+                self._commit_manifest()
+                if renamed:
+                    self._migrate_bookmarks(renamed)
             self._report_progress(len(files), len(files), "done")
         return reports
 
-    def _apply(self, work, year) -> list[SourceReport]:  # type: ignore[no-untyped-def]
-        reports = []
-        affected: set[str] = set()
-        before = self._all_keys()
-        self._invalidate_stamps()
-        for source, digest, papers, warnings in work:
-            affected |= self.store.replace_source(source.id, papers)
-            status = "updated" if source.id in self.manifest.sources else "added"
-            self.manifest.sources[source.id] = SourceEntry(
-                id=source.id, name=source.name, sha256=digest, size=len(source.data), added_at=now(),
-                year=year, papers=len(papers), warnings=warnings)
-            new = sum(1 for p in papers if p.key not in before)
-            before |= {p.key for p in papers}
-            reports.append(SourceReport(source.id, status, papers=len(papers), new_papers=new,
-                                        warnings=tuple(warnings)))
-        self._index_keys(affected)
-        self._commit_manifest()
-        return reports
+    def _migrate_bookmarks(self, renamed: dict[str, str]) -> None:
+        """Papers that gained an arXiv id changed key: move their bookmarks along (old keys also resolve)."""
+        from .bookmarks import BookmarkStore
+
+        try:
+            BookmarkStore().rekey(renamed)
+        except Exception as err:  # bookmarks are never lost here: old keys still resolve through aliases
+            self.messages.append(f"could not update bookmark keys ({err}); they still resolve")
 
     def remove(self, source: str) -> SourceReport:
         """Drop one source; papers also seen in another source stay."""
@@ -343,11 +404,11 @@ class Library:
             self.manifest.reload()
             entry = self._find_source(source)
             self._invalidate_stamps()
-            affected = self.store.replace_source(entry.id, [])
+            affected = self.store.replace_source(entry.id, []).affected
             del self.manifest.sources[entry.id]
             self._index_keys(affected)
             self._commit_manifest()
-        remaining = sum(1 for k in affected if self.store.get(k) is not None)
+        remaining = sum(1 for k in affected if self.store.get(k, follow_aliases=False) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
                             reason=f"{len(affected) - remaining} papers dropped, {remaining} kept (seen elsewhere)")
 
@@ -379,13 +440,11 @@ class Library:
         for n, entry in enumerate(entries, start=1):
             self._report_progress(n - 1, len(entries), f"reading {entry.name}")
             try:
-                source = read_source(entry.id)
-                result = parse_source(source.data, source.name, year=entry.year)
+                papers, _ = read_source(entry.id).open(entry.year, self.progress)
+                self.store.replace_source(entry.id, papers)
             except (OSError, SourceRejected) as err:
                 problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
                                 "missing until the file is back")
-                continue
-            self.store.replace_source(entry.id, result.papers)
         self._build_index_from_store()
         self.store.set_meta("stamp", self.manifest.stamp())
         self._write_stamp(self.manifest.stamp())
@@ -426,7 +485,7 @@ class Library:
             for n, key in enumerate(keys):
                 if n % 50 == 0:
                     self._report_progress(n, len(keys), "indexing papers")
-                paper = self.store.get(key)
+                paper = self.store.get(key, follow_aliases=False)
                 if paper is None:
                     writer.delete_by_term("key", key)
                 else:
@@ -442,9 +501,6 @@ class Library:
         stamp = self.manifest.stamp()
         self.store.set_meta("stamp", stamp)
         self._write_stamp(stamp)
-
-    def _all_keys(self) -> set[str]:
-        return {p.key for p in self.store.iter_papers()}
 
     def _report_progress(self, done: int, total: int, label: str) -> None:
         if self.progress is not None:
@@ -476,7 +532,12 @@ class Library:
         self.rebuild()
 
     def get(self, key: str) -> Paper | None:
+        """A paper by key; an old key (from before the paper was matched to an arXiv id) still resolves."""
         return self._engine.get(key)
+
+    def resolve_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        """Bookmark keys as current paper keys (old keys of merged papers resolve to their new key)."""
+        return frozenset(self.store.resolve(k) for k in keys)
 
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
         return self._engine.similar(key, limit)

@@ -13,23 +13,49 @@ from .models import Link, PageSeen, Paper
 
 
 def merge_papers(records: Sequence[Paper]) -> Paper:
-    """One record from several: first title, longest abstract, every link and page, the arXiv id if any."""
-    first = records[0]
+    """One record from several: the richest value of each field, every link and page kept.
+
+    The title comes from a metadata source when there is one (a clean official title) and otherwise from the
+    first page; the abstract is the longest; counts (upvotes, stars) are the highest seen; the publication date
+    is the earliest.
+    """
+    first = next((r for r in records if r.arxiv_id or r.doi), records[0])
     abstract = max((r.abstract for r in records), key=len)
     arxiv_id = next((r.arxiv_id for r in records if r.arxiv_id), None)
+    doi = next((r.doi for r in records if r.doi), None)
     links: dict[str, Link] = {}
     pages: dict[tuple[str, str | None], PageSeen] = {}
+    keywords: dict[str, None] = {}
     for record in records:
         for link in record.links:
             links.setdefault(link.url, link)
         for page in record.pages:
             pages.setdefault((page.source, page.listed), page)
+        keywords.update(dict.fromkeys(record.keywords))
+    published = sorted(r.published for r in records if r.published)
+    url = canonical_url(first.title, arxiv_id) if arxiv_id or not doi else f"https://doi.org/{doi}"
     return Paper(
         key=first.key,
         title=first.title,
         abstract=abstract,
-        url=canonical_url(first.title, arxiv_id),
+        url=url,
         arxiv_id=arxiv_id,
         links=list(links.values()),
         pages=list(pages.values()),
+        authors=max((r.authors for r in records), key=len),
+        categories=next((r.categories for r in records if r.categories), []),
+        published=_most_precise_earliest(published),
+        upvotes=max((r.upvotes for r in records if r.upvotes is not None), default=None),
+        doi=doi,
+        organization=next((r.organization for r in records if r.organization), None),
+        github_stars=max((r.github_stars for r in records if r.github_stars is not None), default=None),
+        ai_summary=next((r.ai_summary for r in records if r.ai_summary), None),
+        keywords=list(keywords),
+        journal_ref=next((r.journal_ref for r in records if r.journal_ref), None),
     )
+
+
+def _most_precise_earliest(dates: list[str]) -> str | None:
+    """The earliest full date, or the earliest partial one (``2017-06``) when no full date is known."""
+    full = [d for d in dates if len(d) == 10]
+    return (full or dates or [None])[0]

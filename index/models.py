@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-LinkKind = Literal["code", "model", "dataset", "space", "project", "paper"]
+LinkKind = Literal["code", "model", "dataset", "space", "project", "paper", "pdf", "hf", "doi"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,16 @@ class Paper:
     arxiv_id: str | None = None
     links: list[Link] = field(default_factory=list)
     pages: list[PageSeen] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # primary first
+    published: str | None = None  # YYYY-MM-DD (first version / publication)
+    upvotes: int | None = None
+    doi: str | None = None
+    organization: str | None = None
+    github_stars: int | None = None
+    ai_summary: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    journal_ref: str | None = None
 
     @property
     def code_urls(self) -> list[str]:
@@ -65,17 +75,29 @@ class Paper:
         data["sources"] = self.sources
         return data
 
+    @property
+    def year(self) -> str | None:
+        if self.published:
+            return self.published[:4]
+        dated = [d for d in self.listed_dates if len(d) == 10]
+        return dated[0][:4] if dated else None
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
+        simple = {name: data[name] for name in _OPTIONAL_FIELDS if data.get(name) is not None}
         return cls(
             key=data["key"],
             title=data["title"],
             abstract=data["abstract"],
             url=data["url"],
-            arxiv_id=data.get("arxiv_id"),
             links=[Link(**link) for link in data.get("links", [])],
             pages=[PageSeen(**page) for page in data.get("pages", [])],
+            **simple,
         )
+
+
+_OPTIONAL_FIELDS = ("arxiv_id", "authors", "categories", "published", "upvotes", "doi", "organization",
+                    "github_stars", "ai_summary", "keywords", "journal_ref")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +141,11 @@ class Span:
     truncated_end: bool = False
 
 
-SortOrder = Literal["relevance", "date", "title"]
-SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "title")
+SortOrder = Literal["relevance", "date", "title", "upvotes"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "title", "upvotes")
 
-FACETS: tuple[str, ...] = ("source", "listed", "has_code", "host", "bookmarked")
+FACETS: tuple[str, ...] = ("source", "listed", "has_code", "host", "bookmarked", "author", "category", "year",
+                           "upvotes", "organization")
 
 
 @dataclass(frozen=True, slots=True)

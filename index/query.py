@@ -18,7 +18,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.reading import IndexReader
 
 from .clean import one_line
-from .schema import TEXT_FIELDS, TITLE_BOOST
+from .schema import QUERY_FIELDS, TEXT_FIELDS, TITLE_BOOST
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MAX_EXPANSION = 48  # words one prefix/fuzzy term may expand to, most frequent first
@@ -62,10 +62,10 @@ def simplify(raw: str, as_you_type: bool = False) -> tuple[str, list[str]]:
     text, count = _DANGLING_FIELD.subn("", text)
     if count:
         notes.append("ignored a field name with nothing after it")
-    unknown = [m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) not in TEXT_FIELDS]
+    unknown = [m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) not in QUERY_FIELDS]
     if unknown:
-        text = _FIELD_PREFIX.sub(lambda m: m.group(0) if m.group(1) in TEXT_FIELDS else m.group(1) + " ", text)
-        notes.append(f"unknown field {unknown[0]!r}: searched as words (fields: title, abstract)")
+        text = _FIELD_PREFIX.sub(lambda m: m.group(0) if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
+        notes.append(f"unknown field {unknown[0]!r}: searched as words (fields: {', '.join(QUERY_FIELDS)})")
     tokens = text.split()
     still_typing = as_you_type and not raw.endswith((" ", '"', ")"))
     while tokens and tokens[-1] in OPERATORS:

@@ -22,6 +22,7 @@ from .clean import latex_to_display
 from .highlight import positive_terms, snippet_span, whole_span
 from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper
 from .query import parse_query, simplify
+from .schema import FACET_FIELDS
 from .store import RecordStore
 
 SUGGEST_BELOW = 3
@@ -33,11 +34,11 @@ class _FacetCache:
 
     def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
         self.docs_by_value: dict[str, dict[str, frozenset[int]]] = {}
-        for facet in ("source", "listed", "has_code", "host"):
+        for facet, fieldname in FACET_FIELDS.items():
             values: dict[str, frozenset[int]] = {}
-            for btext in reader.lexicon(facet):
+            for btext in reader.lexicon(fieldname):
                 value = btext.decode("utf-8")
-                values[value] = frozenset(reader.postings(facet, btext).all_ids())
+                values[value] = frozenset(reader.postings(fieldname, btext).all_ids())
             self.docs_by_value[facet] = values
         self.doc_by_key: dict[str, int] = {}
         for btext in reader.lexicon("key"):
@@ -276,13 +277,18 @@ def _sort_facet(sort: str, has_query: bool):  # type: ignore[no-untyped-def]
         return MultiFacet([FieldFacet("date_sort", reverse=True), FieldFacet("title_sort")])
     if sort == "title":
         return FieldFacet("title_sort")
+    if sort == "upvotes":
+        return MultiFacet([FieldFacet("upvotes_sort", reverse=True), FieldFacet("date_sort", reverse=True)])
     return None
 
 
 def _order_facet_values(facet: str, pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Dates newest first, yes before no, sources by name, everything else by count."""
-    if facet == "listed":
+    if facet in ("listed", "year"):
         return sorted(pairs, key=lambda pair: date_sort_value(pair[0]), reverse=True)
+    if facet == "upvotes":
+        order = ["100+", "50-99", "10-49", "1-9", "0"]
+        return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
     if facet in ("has_code", "bookmarked"):
         return sorted(pairs, key=lambda pair: pair[0] != "yes")
     if facet == "source":
@@ -291,7 +297,9 @@ def _order_facet_values(facet: str, pairs: list[tuple[str, int]]) -> list[tuple[
 
 
 def date_sort_value(listed: str | None) -> str:
-    """``YYYY-MM-DD`` for sorting; a listing date without a year sorts as year 0000."""
+    """``YYYY-MM-DD`` for sorting; a listing date without a year sorts as year 0000, a year alone as Jan 1."""
     if not listed or listed == "undated":
         return "0000-00-00"
-    return listed if len(listed) == 10 else f"0000-{listed}"
+    if len(listed) == 5:  # MM-DD
+        return f"0000-{listed}"
+    return (listed + "-01-01")[:10] if len(listed) in (4, 7) else listed

@@ -20,9 +20,26 @@ from typing import Any
 
 from .durable import load_json_recovering, save_json_with_backup
 from .models import Paper
+from .clean import normalise_title
 from .merge import merge_papers
 
 MANIFEST_VERSION = 1
+STORE_VERSION = 2  # bump when the SQLite layout changes (the store is derived: it is rebuilt)
+
+
+class _Rollback(Exception):
+    """Raised inside a transaction to undo it (an updated source that now yields nothing)."""
+
+
+@dataclass
+class SourceChange:
+    """What storing one source did."""
+
+    count: int = 0  # papers in the source
+    new: int = 0  # papers the library did not have before
+    keys: set[str] = field(default_factory=set)
+    affected: set[str] = field(default_factory=set)  # keys whose merged record must be re-indexed
+    renamed: dict[str, str] = field(default_factory=dict)  # old key -> new key
 
 
 @dataclass
@@ -79,15 +96,34 @@ class RecordStore:
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        if self._version() != str(STORE_VERSION):
+            # Derived data in an older layout: start empty; the library sees the missing stamp and rebuilds.
+            self._db.executescript("DROP TABLE IF EXISTS source_papers; DROP TABLE IF EXISTS papers; "
+                                   "DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta;")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS source_papers (
-                source TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (source, key));
+                source TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL,
+                norm_title TEXT NOT NULL, arxiv_id TEXT, doi TEXT, PRIMARY KEY (source, key));
             CREATE INDEX IF NOT EXISTS source_papers_key ON source_papers(key);
+            CREATE INDEX IF NOT EXISTS source_papers_title ON source_papers(norm_title);
+            CREATE INDEX IF NOT EXISTS source_papers_arxiv ON source_papers(arxiv_id);
+            CREATE INDEX IF NOT EXISTS source_papers_doi ON source_papers(doi);
             CREATE TABLE IF NOT EXISTS papers (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS aliases (old_key TEXT PRIMARY KEY, key TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             """
         )
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES ('store_version', ?)",
+                             (str(STORE_VERSION),))
+
+    def _version(self) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name='store_version'").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return row[0] if row else None
 
     def close(self) -> None:
         with self._lock:
@@ -113,23 +149,95 @@ class RecordStore:
             rows = self._db.execute("SELECT key FROM source_papers WHERE source=?", (source,)).fetchall()
         return {r[0] for r in rows}
 
-    def replace_source(self, source: str, papers: Iterable[Paper]) -> set[str]:
-        """Store ``source``'s papers (none to remove it) and re-merge every key touched.
+    def replace_source(self, source: str, papers: Iterable[Paper], keep_if_empty: bool = False) -> SourceChange:
+        """Store ``source``'s papers (none to remove it), matching each to the paper it is already known as,
+        and re-merge every key touched. One transaction: a crash, or an empty ``papers`` with
+        ``keep_if_empty``, leaves the old state.
 
-        Returns the affected keys. Runs in one transaction: a crash leaves the old state.
+        Matching goes by arXiv id, then DOI, then normalised title. A paper first known by a title slug that
+        later turns up with an arXiv id takes the id as its key; the old key is kept as an alias (and
+        reported in ``renamed``) so bookmarks and links to it still resolve.
         """
+        change = SourceChange()
+        try:
+            self._store_source(source, papers, keep_if_empty, change)
+        except _Rollback:
+            return SourceChange()
+        return change
+
+    def _store_source(self, source: str, papers: Iterable[Paper], keep_if_empty: bool,
+                      change: SourceChange) -> None:
         with self._lock, self._db:
             old = {r[0] for r in self._db.execute("SELECT key FROM source_papers WHERE source=?", (source,))}
             self._db.execute("DELETE FROM source_papers WHERE source=?", (source,))
-            new: set[str] = set()
-            rows = []
+            known = self._all_keys_set()
             for paper in papers:
-                new.add(paper.key)
-                rows.append((source, paper.key, json.dumps(paper.to_dict(), ensure_ascii=False)))
-            self._db.executemany("INSERT OR REPLACE INTO source_papers VALUES (?, ?, ?)", rows)
-            affected = old | new
-            self._remerge(affected)
-        return affected
+                key = self._resolve_identity(paper, change)
+                if key != paper.key:
+                    paper.key = key
+                self._db.execute(
+                    "INSERT OR REPLACE INTO source_papers VALUES (?, ?, ?, ?, ?, ?)",
+                    (source, key, json.dumps(paper.to_dict(), ensure_ascii=False), normalise_title(paper.title),
+                     paper.arxiv_id, paper.doi))
+                change.count += 1
+                if key not in known and key not in change.keys and key not in change.renamed.values():
+                    change.new += 1
+                change.keys.add(key)
+            if change.count == 0 and keep_if_empty:
+                raise _Rollback
+            change.affected = old | change.keys | set(change.renamed)
+            self._remerge(change.affected)
+
+    def _all_keys_set(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT key FROM papers")}
+
+    def _resolve_identity(self, paper: Paper, change: SourceChange) -> str:
+        title = normalise_title(paper.title)
+        if paper.arxiv_id:
+            key = paper.arxiv_id
+            # Rows for the same paper known without an id (page dumps, BibTeX without eprint) join it.
+            rows = self._db.execute(
+                "SELECT DISTINCT key FROM source_papers WHERE key != ? AND arxiv_id IS NULL AND "
+                "(norm_title = ? OR (doi IS NOT NULL AND doi = ?))", (key, title, paper.doi)).fetchall()
+            for (old_key,) in rows:
+                self._rekey(old_key, key, change)
+            return key
+        if paper.doi:
+            row = self._db.execute("SELECT key FROM source_papers WHERE doi = ? ORDER BY arxiv_id IS NULL LIMIT 1",
+                                   (paper.doi,)).fetchone()
+            if row:
+                return row[0]
+        row = self._db.execute(
+            "SELECT key FROM source_papers WHERE norm_title = ? AND (? IS NULL OR doi IS NULL OR doi = ?) "
+            "ORDER BY arxiv_id IS NULL, doi IS NULL LIMIT 1", (title, paper.doi, paper.doi)).fetchone()
+        if row:
+            return row[0]
+        if paper.doi:
+            rows = self._db.execute("SELECT DISTINCT key FROM source_papers WHERE norm_title = ? AND arxiv_id IS "
+                                    "NULL AND doi IS NULL AND key != ?", (title, paper.key)).fetchall()
+            for (old_key,) in rows:
+                self._rekey(old_key, paper.key, change)
+        return paper.key
+
+    def _rekey(self, old_key: str, new_key: str, change: SourceChange) -> None:
+        for source, record in self._db.execute("SELECT source, record FROM source_papers WHERE key=?",
+                                               (old_key,)).fetchall():
+            data = json.loads(record)
+            data["key"] = new_key
+            self._db.execute("DELETE FROM source_papers WHERE source=? AND key=?", (source, old_key))
+            self._db.execute(
+                "INSERT OR REPLACE INTO source_papers VALUES (?, ?, ?, ?, ?, ?)",
+                (source, new_key, json.dumps(data, ensure_ascii=False), normalise_title(data["title"]),
+                 data.get("arxiv_id"), data.get("doi")))
+        self._db.execute("UPDATE aliases SET key=? WHERE key=?", (new_key, old_key))
+        self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (old_key, new_key))
+        change.renamed[old_key] = new_key
+
+    def resolve(self, key: str) -> str:
+        """The current key of a paper, following aliases left by merges."""
+        with self._lock:
+            row = self._db.execute("SELECT key FROM aliases WHERE old_key=?", (key,)).fetchone()
+        return row[0] if row else key
 
     def _remerge(self, keys: Iterable[str]) -> None:
         for key in keys:
@@ -148,11 +256,14 @@ class RecordStore:
         with self._lock, self._db:
             self._db.execute("DELETE FROM source_papers")
             self._db.execute("DELETE FROM papers")
-            self._db.execute("DELETE FROM meta")
+            self._db.execute("DELETE FROM meta WHERE name != 'store_version'")
 
-    def get(self, key: str) -> Paper | None:
+    def get(self, key: str, follow_aliases: bool = True) -> Paper | None:
         with self._lock:
             row = self._db.execute("SELECT record FROM papers WHERE key=?", (key,)).fetchone()
+            if row is None and follow_aliases:
+                row = self._db.execute("SELECT p.record FROM aliases a JOIN papers p ON p.key = a.key "
+                                       "WHERE a.old_key=?", (key,)).fetchone()
         return Paper.from_dict(json.loads(row[0])) if row else None
 
     def get_many(self, keys: list[str]) -> dict[str, Paper]:

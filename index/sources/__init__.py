@@ -1,21 +1,95 @@
-"""Reading paper sources: one module per input format, each bytes -> ``ParseResult``.
+"""Reading paper sources: one module per input format, each bytes (or a stream) -> papers plus warnings.
 
-``parse_source`` is the single entry point the library uses; it detects the format from the content so a file
-saved without an extension (or with the wrong one) still loads.
+The format is detected from the content, not the file name, so a file saved without an extension (or with
+the wrong one) still loads. The arXiv JSON-lines snapshot is streamed from the open file; every other format is
+small enough to read whole.
 """
 
 from __future__ import annotations
 
-from ..models import ParseResult
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..models import Paper, ParseResult, ParseWarning, SourceRejected
+from .atom import parse_atom, unwrap_atom_json
+from .bibtex import BIBTEX_HINT, parse_bibtex
 from .daily_page import parse_daily_page
+from .hf_json import parse_hf_daily
+from .kaggle_jsonl import iter_kaggle_jsonl
 from .reading import decode_source
 
-__all__ = ["parse_source", "decode_source", "parse_daily_page"]
+__all__ = ["parse_source", "open_source", "detect_format", "decode_source", "parse_daily_page"]
+
+Progress = Callable[[int, int, str], None]
+FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex")
+
+
+def detect_format(head: str) -> str:
+    """Which parser reads a file, judged from its first few kilobytes of text."""
+    start = head.lstrip()
+    if re.match(r'\[\s*[{"\]]', start):  # a JSON array (a title like "[bold] Loud" is not one)
+        return "hf_json"
+    if re.match(r'\{\s*["}]', start):
+        first_line = start.split("\n", 1)[0]
+        try:
+            first = json.loads(first_line)
+        except ValueError:
+            first = None
+        if isinstance(first, dict) and ("abstract" in first or "authors_parsed" in first or "id" in first):
+            return "kaggle_jsonl"
+        return "atom_wrapper" if '"body"' in start[:4000] and "<feed" in start[:4000] else "hf_json"
+    if start.startswith("<?xml") or start.startswith("<feed"):
+        return "atom"
+    if BIBTEX_HINT.search(head):
+        return "bibtex"
+    return "daily_page"
 
 
 def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResult:
-    """Parse one file's bytes. Raises ``SourceRejected`` when the whole file is unusable."""
+    """Parse one file's bytes, whatever its format. Raises ``SourceRejected`` when the whole file is unusable."""
     text, warnings = decode_source(data, source)
-    result = parse_daily_page(text, source, year=year)
+    fmt = detect_format(text[:16384])
+    if fmt == "daily_page":
+        result = parse_daily_page(text, source, year=year)
+    elif fmt == "hf_json":
+        result = parse_hf_daily(text, source)
+    elif fmt == "kaggle_jsonl":
+        import io
+
+        stream_warnings: list[ParseWarning] = []
+        papers = list(iter_kaggle_jsonl(io.BytesIO(text.encode("utf-8")), source, stream_warnings))
+        result = ParseResult(source, papers, stream_warnings)
+    elif fmt == "atom_wrapper":
+        body = unwrap_atom_json(text)
+        if body is None:
+            raise SourceRejected(source, "JSON of an unknown shape")
+        result = parse_atom(body, source)
+    elif fmt == "atom":
+        result = parse_atom(text, source)
+    else:
+        result = parse_bibtex(text, source)
     result.warnings[:0] = warnings
     return result
+
+
+def open_source(path: Path, source: str, year: int | None = None,
+                progress: Progress | None = None) -> tuple[Iterable[Paper], list[ParseWarning], str]:
+    """Papers of a file as an iterable (streamed for the arXiv snapshot), its warnings list and its format.
+
+    The warnings list fills as the iterable is consumed.
+    """
+    with path.open("rb") as handle:
+        head_bytes = handle.read(16384)
+    head = head_bytes.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if detect_format(head) == "kaggle_jsonl" and b"\x00" not in head_bytes:
+        warnings: list[ParseWarning] = []
+        size = path.stat().st_size
+
+        def stream() -> Iterable[Paper]:
+            with path.open("rb") as handle:
+                yield from iter_kaggle_jsonl(handle, source, warnings, progress, size)
+        return stream(), warnings, "kaggle_jsonl"
+    result = parse_source(path.read_bytes(), source, year=year)
+    return result.papers, result.warnings, detect_format(head)

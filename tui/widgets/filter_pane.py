@@ -23,10 +23,17 @@ FACET_TITLES = {
     "has_code": "Code",
     "host": "Link host",
     "bookmarked": "Bookmarked",
+    "author": "Author",
+    "category": "Primary category",
+    "year": "Year",
+    "upvotes": "Upvotes",
+    "organization": "Organisation",
 }
 VALUE_LABELS = {
     "has_code": {"yes": "has code", "no": "no code"},
     "bookmarked": {"yes": "bookmarked", "no": "not bookmarked"},
+    "upvotes": {"100+": "100+ upvotes", "50-99": "50-99 upvotes", "10-49": "10-49 upvotes", "1-9": "1-9 upvotes",
+                "0": "no upvotes"},
 }
 MAX_VALUES = 40  # a facet with more values shows the most frequent ones (selected ones always stay)
 

@@ -19,8 +19,8 @@ from paperdeck.index.bookmarks import Bookmark
 from paperdeck.index.models import Paper, SimilarPaper, Span
 from .render import highlighted, joined, listing_label, plain
 
-LINK_LABELS = {"code": "code", "model": "model", "dataset": "dataset", "space": "space", "paper": "paper",
-               "project": "page"}
+LINK_LABELS = {"code": "code", "model": "model", "dataset": "dataset", "space": "space", "paper": "arXiv",
+               "project": "page", "pdf": "pdf", "hf": "hf", "doi": "doi"}
 
 
 class SimilarList(OptionList):
@@ -103,6 +103,15 @@ class Reader(VerticalScroll):
         paper = self.paper
         pages = [Content.assemble(plain(page.source), Content.styled(f" ({listing_label(page.listed or 'undated')})", "dim"))
                  for page in paper.pages]
+        lines: list[Content] = []
+        if paper.authors:
+            more = f" and {len(paper.authors) - 8} more" if len(paper.authors) > 8 else ""
+            lines.append(plain(", ".join(paper.authors[:8]) + more, "italic"))
+        facts = [paper.published or "", ", ".join(paper.categories[:3]), paper.organization or "",
+                 f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
+                 f"★ {paper.github_stars} on GitHub" if paper.github_stars is not None else ""]
+        if any(facts):
+            lines.append(plain(" · ".join(f for f in facts if f)))
         parts: list[Content | str] = [Content("listed on ") + Content(", ").join(pages)]
         if paper.code_urls:
             parts.append(Content.styled("code", "bold $success"))
@@ -110,9 +119,10 @@ class Reader(VerticalScroll):
             parts.append(Content.styled("★ bookmarked", "bold $warning"))
             if bookmark.tags:
                 parts.append(Content("tags: ") + plain(", ".join(bookmark.tags), "italic"))
-        meta = joined(parts)
+        lines.append(joined(parts))
         if bookmark is not None and bookmark.note:
-            meta = Content.assemble(meta, "\n", Content.styled("note: ", "dim"), plain(bookmark.note, "italic"))
+            lines.append(Content.styled("note: ", "dim") + plain(bookmark.note, "italic"))
+        meta = Content("\n").join(lines)
         self.query_one("#reader-meta", Static).update(meta)
 
     def show_similar(self, key: str, similar: list[SimilarPaper]) -> None:
