@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -126,12 +127,14 @@ def main(argv: Sequence[str] | None = None, interactive: Interactive | None = No
     except KeyboardInterrupt:
         _err("paperdeck: interrupted")
         return 130
+    except BrokenPipeError:  # output piped into `head`: not an error; keep Python quiet at exit too
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as err:  # read-only data directory, disk full: nothing was changed, say what failed
         where = f" ({err.filename})" if err.filename else ""
         _err(f"paperdeck: {err.strerror or err}{where}; nothing was changed")
         return 1
-    except BrokenPipeError:
-        return 0
 
 
 def _err(line: str) -> None:

@@ -30,21 +30,27 @@ SIMILAR_TERMS = 25  # key terms of a paper used to find papers like it  # offer 
 
 
 class _FacetCache:
-    """Per index generation: which documents carry each facet value, and each document's key."""
+    """Per index generation: which documents carry each facet value (built per facet on first use), and
+    each document's key."""
 
     def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
-        self.docs_by_value: dict[str, dict[str, frozenset[int]]] = {}
-        for facet, fieldname in FACET_FIELDS.items():
-            values: dict[str, frozenset[int]] = {}
-            for btext in reader.lexicon(fieldname):
-                value = btext.decode("utf-8")
-                values[value] = frozenset(reader.postings(fieldname, btext).all_ids())
-            self.docs_by_value[facet] = values
+        self._reader = reader
+        self._by_facet: dict[str, dict[str, frozenset[int]]] = {}
         self.doc_by_key: dict[str, int] = {}
         for btext in reader.lexicon("key"):
             for docnum in reader.postings("key", btext).all_ids():
                 self.doc_by_key[btext.decode("utf-8")] = docnum
         self.all_docs = frozenset(self.doc_by_key.values())
+
+    def values(self, facet: str) -> dict[str, frozenset[int]]:
+        if facet not in self._by_facet:
+            fieldname = FACET_FIELDS[facet]
+            reader = self._reader
+            self._by_facet[facet] = {
+                btext.decode("utf-8"): frozenset(reader.postings(fieldname, btext).all_ids())
+                for btext in reader.lexicon(fieldname)
+            }
+        return self._by_facet[facet]
 
 
 class SearchEngine:
@@ -134,7 +140,7 @@ class SearchEngine:
             if "no" in values:
                 docs |= cache.all_docs - marked
             return docs
-        by_value = cache.docs_by_value.get(facet, {})
+        by_value = cache.values(facet) if facet in FACET_FIELDS else {}
         out: set[int] = set()
         for value in values:
             out |= by_value.get(value, frozenset())
@@ -152,8 +158,7 @@ class SearchEngine:
                 marked = self._docs_for_values("bookmarked", {"yes"}, bookmarks)
                 pairs = [("yes", len(docs & marked)), ("no", len(docs - marked))]
             else:
-                pairs = [(value, len(docs & value_docs))
-                         for value, value_docs in cache.docs_by_value[facet].items()]
+                pairs = [(value, len(docs & value_docs)) for value, value_docs in cache.values(facet).items()]
             chosen = selected.get(facet, set())
             pairs = [(v, n) for v, n in pairs if n or v in chosen]
             counts[facet] = tuple(_order_facet_values(facet, pairs))

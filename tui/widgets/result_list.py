@@ -25,6 +25,10 @@ def hit_prompt(hit: Hit, bookmarked: bool) -> Content:
     meta.append(", ".join(dates) if dates else "undated")
     pages = len(paper.sources)
     meta.append(f"{pages} page{'s' if pages != 1 else ''}")
+    if paper.upvotes:
+        meta.append(f"▲ {paper.upvotes}")
+    if paper.authors:
+        meta.append(paper.authors[0] + (" et al." if len(paper.authors) > 1 else ""))
     if paper.code_urls:
         meta.append(Content.styled("code", "bold $success"))
     if bookmarked:
