@@ -39,10 +39,14 @@ class Bookmark:
     note: str = ""
     code_url: str | None = None
     arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    year: str | None = None
+    doi: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"] = list(self.tags)
+        data["authors"] = list(self.authors)
         return data
 
     @classmethod
@@ -61,6 +65,9 @@ class Bookmark:
             note=str(data.get("note") or ""),
             code_url=data.get("code_url") or None,
             arxiv_id=data.get("arxiv_id") or None,
+            authors=tuple(str(a) for a in data.get("authors") or () if a),
+            year=str(data["year"]) if data.get("year") else None,
+            doi=data.get("doi") or None,
         )
 
     @classmethod
@@ -74,6 +81,9 @@ class Bookmark:
             note=note,
             code_url=paper.code_urls[0] if paper.code_urls else None,
             arxiv_id=paper.arxiv_id,
+            authors=tuple(paper.authors),
+            year=paper.year,
+            doi=paper.doi,
         )
 
 

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 
 from .bookmarks import Bookmark
 
@@ -24,14 +25,28 @@ def bibtex_escape(text: str) -> str:
 
 
 def _bibtex_key(bookmark: Bookmark) -> str:
-    base = bookmark.arxiv_id or bookmark.key
+    """``lewis2017deal`` style when authors and year are known (what reference managers expect), else the id."""
+    if bookmark.authors and bookmark.year:
+        last = bookmark.authors[0].split()[-1]
+        word = next((w for w in re.findall(r"[A-Za-z]{4,}", bookmark.title)), "")
+        base = f"{last}{bookmark.year[:4]}{word}".lower()
+        base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    else:
+        base = bookmark.arxiv_id or bookmark.key
     return re.sub(r"[^A-Za-z0-9:._-]", "_", base)[:60] or "paper"
 
 
 def to_bibtex(bookmarks: list[Bookmark]) -> str:
     entries = []
     for b in bookmarks:
-        fields = [("title", "{" + bibtex_escape(b.title) + "}"), ("url", "{" + b.url.replace("}", "%7D") + "}")]
+        fields = [("title", "{" + bibtex_escape(b.title) + "}")]
+        if b.authors:
+            fields.append(("author", "{" + bibtex_escape(" and ".join(b.authors)) + "}"))
+        if b.year:
+            fields.append(("year", "{" + bibtex_escape(b.year) + "}"))
+        if b.doi:
+            fields.append(("doi", "{" + bibtex_escape(b.doi) + "}"))
+        fields.append(("url", "{" + b.url.replace("}", "%7D") + "}"))
         if b.arxiv_id:
             fields += [("eprint", "{" + b.arxiv_id + "}"), ("archiveprefix", "{arXiv}")]
         if b.tags:

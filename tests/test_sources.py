@@ -187,3 +187,15 @@ def test_jsonl_streams_with_progress_count_and_rate(isolated_home, tmp_path: Pat
         [report] = library.add([big])
         assert report.papers == 2500
     assert any(label.startswith("2,000 records (") and label.endswith("/s)") for label in seen)
+
+
+def test_bibtex_export_uses_real_ids_and_authors(isolated_home) -> None:
+    from paperdeck.index.export import export_bookmarks
+
+    deal = next(p for p in parse("bibtex/zotero_brendon-boldt_phd-thesis.bib").papers if p.arxiv_id == "1706.05125")
+    store = BookmarkStore()
+    store.add_paper(deal)
+    bib = export_bookmarks(store.all(), "bibtex")
+    assert bib.startswith("@misc{lewis2017deal,")
+    assert "author = {Mike Lewis and Denis Yarats and Yann N. Dauphin and Devi Parikh and Dhruv Batra}" in bib
+    assert "eprint = {1706.05125}" in bib and "year = {2017}" in bib
