@@ -76,13 +76,14 @@ def _latex_converter():  # type: ignore[no-untyped-def]
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
-_LATEX_HINT = re.compile(r"[\\$^_{}]")
+_LATEX_HINT = re.compile(r"[\\$]")  # outside $...$ and without a command, ^ _ { } are plain text
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _SUP = re.compile(r"\^(?:\{([0-9+\-=()n]{1,4})\}|([0-9n]))")
 _SUB = re.compile(r"(?<=[A-Za-z])_(?:\{([0-9+\-=()]{1,4})\}|([0-9]))")
 
 
+@functools.lru_cache(maxsize=8192)
 def latex_to_display(text: str) -> str:
     """LaTeX in titles and abstracts made readable (``$R^2$`` -> ``R²``, ``\\%`` -> ``%``) via pylatexenc.
 

@@ -160,6 +160,7 @@ class SearchRequest:
     with_facets: bool = True
     as_you_type: bool = False  # treat the last word as a prefix, as a user is still typing it
     snippet_chars: int = 240
+    with_snippets: bool = True  # abstract snippets cost most of a search; the app's list does not show them
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from whoosh.sorting import FieldFacet, MultiFacet
 
 from .clean import latex_to_display
 from .highlight import positive_terms, snippet_span, whole_span
-from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper
+from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
 from .query import parse_query, simplify
 from .schema import FACET_FIELDS
 from .store import RecordStore
@@ -179,7 +179,8 @@ class SearchEngine:
                 rank=start + offset + 1,
                 title=whole_span(latex_to_display(paper.title), terms.get("title", ()), schema["title"].analyzer),
                 snippet=snippet_span(latex_to_display(paper.abstract), terms.get("abstract", ()),
-                                     schema["abstract"].analyzer, request.snippet_chars),
+                                     schema["abstract"].analyzer, request.snippet_chars)
+                if request.with_snippets else Span(""),
                 bookmarked=key in bookmarks,
             ))
         return hits
