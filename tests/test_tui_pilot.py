@@ -292,3 +292,17 @@ async def test_small_terminal_collapses_panes(seeded_home) -> None:
         await pilot.press("escape", "f")
         await pilot.pause()
         assert isinstance(app.focused, SelectionList) and main.query_one("#filters").display
+
+
+async def test_long_result_lists_load_more_rows_near_the_end(seeded_home) -> None:
+    from paperdeck.tui.screens.main import PAGE_SIZE
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        results = main.query_one(ResultList)
+        assert main.results.total == 456 and len(results.hits) == PAGE_SIZE
+        await pilot.press("escape", "end")
+        await settle(pilot)
+        assert len(results.hits) == 2 * PAGE_SIZE
+        assert len({h.paper.key for h in results.hits}) == 2 * PAGE_SIZE
