@@ -84,13 +84,14 @@ _SUB = re.compile(r"(?<=[A-Za-z])_(?:\{([0-9+\-=()]{1,4})\}|([0-9]))")
 
 
 @functools.lru_cache(maxsize=8192)
-def latex_to_display(text: str) -> str:
+def latex_to_display(text: str, braces: bool = False) -> str:
     """LaTeX in titles and abstracts made readable (``$R^2$`` -> ``R²``, ``\\%`` -> ``%``) via pylatexenc.
 
     Only for display: the index keeps the source text so a search for what the author typed still matches.
+    ``braces``: also run on text whose only LaTeX is grouping braces (BibTeX's ``{No} {Deal}``).
     Falls back to the input when pylatexenc cannot parse it (unbalanced braces are common in scraped text).
     """
-    if not _LATEX_HINT.search(text):
+    if not _LATEX_HINT.search(text) and not (braces and "{" in text):
         return text
     # Scripts first, on the LaTeX source, where braces still show what the exponent is.
     text = _SUP.sub(lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPTS), text)

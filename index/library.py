@@ -542,8 +542,8 @@ class Library:
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
         return self._engine.similar(key, limit)
 
-    def highlight_paper(self, paper: Paper, query: str):  # type: ignore[no-untyped-def]
-        return self._engine.highlight_paper(paper, query)
+    def highlight_paper(self, paper: Paper, query: str, as_you_type: bool = False):  # type: ignore[no-untyped-def]
+        return self._engine.highlight_paper(paper, query, as_you_type)
 
     def stats(self) -> LibraryStats:
         papers = list(self.store.iter_papers())

@@ -185,10 +185,10 @@ class SearchEngine:
             ))
         return hits
 
-    def highlight_paper(self, paper: Paper, query: str) -> tuple[object, object]:
+    def highlight_paper(self, paper: Paper, query: str, as_you_type: bool = False) -> tuple[object, object]:
         """Title and full abstract of one paper with the matches of ``query`` marked (for the reader)."""
         with self._lock:
-            parsed = parse_query(query, self._ix.schema, self._searcher.reader())
+            parsed = parse_query(query, self._ix.schema, self._searcher.reader(), as_you_type=as_you_type)
             terms = positive_terms(parsed.query)
             schema = self._ix.schema
             return (

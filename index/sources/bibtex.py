@@ -67,7 +67,7 @@ def parse_bibtex(text: str, source: str) -> ParseResult:
 
 
 def _tex(value: str | None) -> str:
-    return latex_to_display(value.replace("\n", " ")) if value else ""
+    return latex_to_display(value.replace("\n", " "), braces=True) if value else ""
 
 
 def _paper_from_entry(entry: dict[str, str], source: str):  # type: ignore[no-untyped-def]

@@ -137,10 +137,18 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reader", exit_on_error=False, description="prepare the reader")
     def reader_worker(self, paper: Paper, query: str, with_similar: bool) -> None:
         assert self.library is not None
-        title, abstract = self.library.highlight_paper(paper, query)
+        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
         self.post_message(PaperPrepared(paper.key, title, abstract))
         if with_similar and not get_current_worker().is_cancelled:
             self.post_message(SimilarFound(paper.key, self.library.similar(paper.key, limit=8)))
+
+    @work(thread=True, exclusive=True, group="highlight", exit_on_error=False, description="mark matches")
+    def highlight_worker(self, paper: Paper, query: str) -> None:
+        """Re-mark the reader's matches for a new query without touching its similar-papers list."""
+        assert self.library is not None
+        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PaperPrepared(paper.key, title, abstract))
 
     @work(thread=True, group="bookmarks", exit_on_error=False, description="save bookmarks")
     def bookmark_worker(self, paper: Paper, tags: list[str] | None = None, note: str | None = None) -> None:
@@ -233,6 +241,10 @@ class MainScreen(Screen[None]):
         self.query_one(FilterPanes).show(results.facets, self.filters)
         self.show_status(results)
         self.show_empty_state(results)
+        reader = self.query_one(Reader)
+        if reader.paper is not None and results.total:
+            # The reader's matches follow the query too (its paper may not have changed).
+            self.highlight_worker(reader.paper, results.request.query)
 
     @on(PaperPrepared)
     def paper_prepared(self, message: PaperPrepared) -> None:
