@@ -8,32 +8,27 @@ as a reason to rebuild from the sources, moving the broken copy aside rather tha
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from whoosh import index as windex
 
 from . import locations
-from .clean import normalise_title
+from .documents import paper_document
 from .durable import Timeout, atomic_write_text, file_lock
+from .integrity import file_signature, move_aside
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import SCHEMA_VERSION, build_schema
-from .search import SearchEngine, date_sort_value
-from .sources import open_source, parse_source
+from .search import SearchEngine
+from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
 
-Progress = Callable[[int, int, str], None]
-FOLDER_SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".xml", ".atom", ".bib"})
-SEED_PREFIX = "seed:"
 STAMP_FILE = "paperdeck-stamp.json"
 
 
@@ -43,118 +38,6 @@ class LibraryBusy(Exception):
 
 class UnknownSource(LookupError):
     """``remove`` was given a source that is not in the library (or matches several)."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file to ingest: where it comes from, and its bytes (in memory, or read from ``path`` when needed)."""
-
-    id: str
-    name: str
-    data: bytes | None
-    path: Path | None = None
-
-    def digest(self) -> tuple[str, int]:
-        """SHA-256 and size, streamed from disk for files (a 4 GB snapshot is never held in memory)."""
-        if self.data is not None:
-            return hashlib.sha256(self.data).hexdigest(), len(self.data)
-        assert self.path is not None
-        digest = hashlib.sha256()
-        size = 0
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-        return digest.hexdigest(), size
-
-    def open(self, year: int | None, progress: Progress | None = None) -> tuple[Iterable[Paper], list]:
-        """The papers (possibly streamed) and the warnings list that fills as they are read."""
-        if self.data is not None:
-            result = parse_source(self.data, self.name, year=year)
-            return result.papers, result.warnings
-        assert self.path is not None
-        papers, warnings, _ = open_source(self.path, self.name, year=year, progress=progress)
-        return papers, warnings
-
-
-def seed_files() -> list[SourceFile]:
-    """The bundled default corpus, read from the installed package (no checkout needed)."""
-    folder = resources.files("paperdeck.seeds")
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".txt")), key=lambda f: f.name)
-    return [SourceFile(SEED_PREFIX + f.name, f.name, f.read_bytes()) for f in files]
-
-
-def read_source(source_id: str) -> SourceFile:
-    """Read a source by its manifest id. Raises ``OSError`` when the file is gone."""
-    if source_id.startswith(SEED_PREFIX):
-        name = source_id[len(SEED_PREFIX):]
-        data = resources.files("paperdeck.seeds").joinpath(name).read_bytes()
-        return SourceFile(source_id, name, data)
-    path = Path(source_id)
-    if not path.is_file():
-        raise FileNotFoundError(2, "No such file", source_id)
-    return SourceFile(source_id, path.name, None, path)
-
-
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | tuple[Path, str]]:
-    """Files as given, folders walked recursively for known source files; missing paths reported."""
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES:
-                    yield child.resolve()
-        elif path.is_file():
-            yield path.resolve()
-        else:
-            yield (path, "no such file or folder")
-
-
-UPVOTE_BANDS = ((100, "100+"), (50, "50-99"), (10, "10-49"), (1, "1-9"), (0, "0"))
-
-
-def upvote_band(upvotes: int | None) -> str | None:
-    if upvotes is None:
-        return None
-    return next(label for floor, label in UPVOTE_BANDS if upvotes >= floor)
-
-
-def paper_document(paper: Paper) -> dict[str, object]:
-    """The Whoosh document for a merged paper: text for search, facet terms and sort keys."""
-    listed = paper.listed_dates or ["undated"]
-    dates = [date_sort_value(d) for d in paper.listed_dates]
-    if paper.published:
-        dates.append(date_sort_value(paper.published))
-    doc: dict[str, object] = {
-        "key": paper.key,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "source": ",".join(facet_value(s) for s in paper.sources),
-        "listed": ",".join(listed),
-        "has_code": "yes" if paper.code_urls else "no",
-        "host": ",".join(paper.link_hosts),
-        "title_sort": normalise_title(paper.title) or paper.key,
-        "date_sort": max(dates) if dates else "0000-00-00",
-        "upvotes_sort": paper.upvotes or 0,
-    }
-    if paper.authors:
-        doc["author"] = " ; ".join(paper.authors)
-        doc["author_facet"] = ",".join(facet_value(a) for a in paper.authors)
-    if paper.categories:
-        doc["category"] = ",".join(facet_value(c) for c in paper.categories)
-        doc["category_facet"] = facet_value(paper.categories[0])
-    if paper.year:
-        doc["year"] = paper.year
-    if (band := upvote_band(paper.upvotes)) is not None:
-        doc["upvotes"] = band
-    if paper.organization:
-        doc["organization"] = facet_value(paper.organization)
-    return doc
-
-
-def facet_value(text: str) -> str:
-    """Facet values are comma-separated in the index, so a comma inside one is replaced."""
-    return text.replace(",", "_").strip() or "_"
 
 
 class Library:
@@ -202,7 +85,7 @@ class Library:
             store.check()
             return store
         except sqlite3.DatabaseError as err:
-            kept = _move_aside(path, extra_suffixes=("-wal", "-shm"))
+            kept = move_aside(path, extra_suffixes=("-wal", "-shm"))
             self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
             self._rebuild_announced = True
             return RecordStore(path)
@@ -217,7 +100,7 @@ class Library:
                 ix, reason = self._try_open_index()
                 if ix is not None:
                     return ix
-                kept = _move_aside(self._index_dir)
+                kept = move_aside(self._index_dir)
                 self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
                 self._rebuild_announced = True
         self._index_dir.mkdir(parents=True, exist_ok=True)
@@ -238,7 +121,7 @@ class Library:
         if stamp.get("schema") != SCHEMA_VERSION:
             return None, f"of schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
         damaged = [name for name, signature in (stamp.get("files") or {}).items()
-                   if _file_signature(self._index_dir / name) != signature]
+                   if file_signature(self._index_dir / name) != signature]
         if damaged:
             return None, f"damaged ({', '.join(sorted(damaged)[:3])} changed on disk)"
         try:
@@ -253,7 +136,7 @@ class Library:
 
     def _write_stamp(self, library_stamp: str) -> None:
         """Record the schema, the library content and a signature of every index file (to spot damage)."""
-        files = {path.name: _file_signature(path) for path in sorted(self._index_dir.iterdir())
+        files = {path.name: file_signature(path) for path in sorted(self._index_dir.iterdir())
                  if path.is_file() and path.name not in (STAMP_FILE, "MAIN_WRITELOCK")
                  and not path.name.startswith(".")}
         atomic_write_text(self._index_dir / STAMP_FILE,
@@ -523,7 +406,7 @@ class Library:
         """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
         with self._writing():
             self._engine.close()
-            kept = _move_aside(self._index_dir)
+            kept = move_aside(self._index_dir)
             self._index_dir.mkdir(parents=True, exist_ok=True)
             self._ix = windex.create_in(str(self._index_dir), build_schema())
             self._engine = SearchEngine(self._ix, self.store)
@@ -555,30 +438,3 @@ class Library:
             with_code=sum(1 for p in papers if p.code_urls),
             locations=locations.describe(),
         )
-
-
-def _file_signature(path: Path) -> list[object] | None:
-    """Size plus a hash of the first and last 64 KiB: catches truncation, zero-filling and deletion of an
-    index file without reading a whole large index on every start."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-            handle.seek(max(0, size - 65536))
-            tail = handle.read(65536)
-    except OSError:
-        return None
-    return [size, hashlib.blake2b(head + tail, digest_size=12).hexdigest()]
-
-
-def _move_aside(path: Path, extra_suffixes: tuple[str, ...] = ()) -> Path:
-    """Rename a broken file or folder to ``<name>.corrupt-<time>`` so nothing is silently deleted."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    kept = path.with_name(f"{path.name}.corrupt-{stamp}-{os.getpid()}")
-    if path.exists():
-        os.replace(path, kept)
-    for suffix in extra_suffixes:
-        sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists():
-            os.replace(sidecar, kept.with_name(kept.name + suffix))
-    return kept

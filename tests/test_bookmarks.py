@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from paperdeck.index.bookmarks import Bookmark, BookmarkStore
+from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import export_bookmarks, markdown_link
 from paperdeck.index.models import Link, PageSeen, Paper
 

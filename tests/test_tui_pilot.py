@@ -116,7 +116,7 @@ async def test_copy_keys_send_osc52_and_try_pyperclip(seeded_home, fake_clipboar
 async def test_copy_code_link(seeded_home, fake_clipboard) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "autoint")
+        await search_for(pilot, "autoint")
         await pilot.press("escape", "c")
         await settle(pilot)
         assert fake_clipboard == ["https://github.com/DeepGraphLearning/RecommenderSystems"]

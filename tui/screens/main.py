@@ -7,9 +7,8 @@ request (each search carries a generation number).
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,13 +16,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
-from textual.worker import get_current_worker
 
 from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.export import export_bookmarks, markdown_link
 from paperdeck.index.library import Library
-from paperdeck.index.models import FACETS, SORT_ORDERS, Paper, SearchRequest, SearchResults
-from ..clipboard import copy_everywhere
+from paperdeck.index.models import SORT_ORDERS, Paper, SearchRequest, SearchResults
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound)
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
@@ -31,9 +27,8 @@ from ..widgets.reader import Reader, SimilarList
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
-from .export import ExportScreen
-from .help import HelpScreen
-from .tags_note import TagsNoteScreen
+from .main_actions import MainScreenActions
+from .main_workers import MainScreenWorkers
 
 DEBOUNCE_SECONDS = 0.05  # pause in typing before searching; stale answers are dropped anyway
 PAGE_SIZE = 40  # rows per search; more load as the cursor nears the end
@@ -42,7 +37,7 @@ MEDIUM_WIDTH = 110
 NARROW_WIDTH = 80
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
@@ -113,89 +108,6 @@ class MainScreen(Screen[None]):
         self.set_class(width < MEDIUM_WIDTH, "medium")
         self.set_class(width < NARROW_WIDTH, "narrow")
         self.set_class(width < NARROW_WIDTH or height < 22, "tiny")
-
-    # -- workers ---------------------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="open the library")
-    def open_library(self) -> None:
-        def progress(done: int, total: int, label: str) -> None:
-            self.post_message(IndexingProgressed(done, total, label))
-        try:
-            library = Library(progress=progress)
-        except Exception as err:  # an unwritable cache, a full disk: say so instead of a traceback
-            self.post_message(LibraryFailed(f"{type(err).__name__}: {err}"))
-            return
-        self.post_message(LibraryOpened(library, list(library.messages)))
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
-    def search_worker(self, request: SearchRequest, generation: int, append: bool = False) -> None:
-        assert self.library is not None
-        results = self.library.search(request, bookmarks=self.bookmarks.keys())
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(generation, results, append))
-
-    @work(thread=True, exclusive=True, group="reader", exit_on_error=False, description="prepare the reader")
-    def reader_worker(self, paper: Paper, query: str, with_similar: bool) -> None:
-        assert self.library is not None
-        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
-        self.post_message(PaperPrepared(paper.key, title, abstract))
-        if with_similar and not get_current_worker().is_cancelled:
-            self.post_message(SimilarFound(paper.key, self.library.similar(paper.key, limit=8)))
-
-    @work(thread=True, exclusive=True, group="highlight", exit_on_error=False, description="mark matches")
-    def highlight_worker(self, paper: Paper, query: str) -> None:
-        """Re-mark the reader's matches for a new query without touching its similar-papers list."""
-        assert self.library is not None
-        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
-        if not get_current_worker().is_cancelled:
-            self.post_message(PaperPrepared(paper.key, title, abstract))
-
-    @work(thread=True, group="bookmarks", exit_on_error=False, description="save bookmarks")
-    def bookmark_worker(self, paper: Paper, tags: list[str] | None = None, note: str | None = None) -> None:
-        try:
-            if tags is None and note is None:
-                now_marked = self.bookmarks.toggle(paper)
-                message = ("Bookmarked: " if now_marked else "Removed bookmark: ") + paper.title
-            else:
-                if paper.key not in self.bookmarks:
-                    self.bookmarks.add_paper(paper)
-                self.bookmarks.set_tags(paper.key, tags or [])
-                self.bookmarks.set_note(paper.key, note or "")
-                message = "Saved tags and note: " + paper.title
-        except Exception as err:  # read-only data dir, disk full, lock held too long
-            message = f"Could not save the bookmark ({type(err).__name__}: {err}); nothing was changed"
-        self.post_message(BookmarksChanged(paper.key, message))
-
-    @work(thread=True, group="clipboard", exit_on_error=False, description="copy")
-    def clipboard_worker(self, text: str, what: str) -> None:
-        routes, problem = copy_everywhere(text, lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t))
-        self.post_message(ClipboardCopied(what, routes, problem))
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="watch the library")
-    def refresh_worker(self) -> None:
-        if self.library is not None and self.library.refresh():
-            self.post_message(LibraryChanged("The library changed on disk: results refreshed."))
-
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="rebuild the index")
-    def rebuild_worker(self) -> None:
-        assert self.library is not None
-        self.library.progress = lambda d, t, label: self.post_message(IndexingProgressed(d, t, label))
-        try:
-            problems = self.library.rebuild()
-        finally:
-            self.library.progress = None
-        summary = f"Rebuilt the index: {self.library.stats().papers} papers."
-        self.post_message(LibraryChanged(" ".join([summary, *problems])))
-
-    @work(thread=True, group="export", exit_on_error=False, description="export bookmarks")
-    def export_worker(self, fmt: str, path: Path) -> None:
-        try:
-            path.write_text(export_bookmarks(self.bookmarks.all(), fmt), encoding="utf-8")
-            self.app.call_from_thread(self.notify, f"Exported {len(self.bookmarks)} bookmarks to {path}",
-                                      markup=False)
-        except (OSError, ValueError) as err:
-            self.app.call_from_thread(self.notify, f"Could not export to {path}: {err}", severity="error",
-                                      markup=False)
 
     # -- worker results --------------------------------------------------------------------------------------
 
@@ -370,7 +282,7 @@ class MainScreen(Screen[None]):
                                     "fuzzy~", "dim"))
         empty.update(Content("\n\n").join(lines))
 
-    # -- actions ---------------------------------------------------------------------------------------------
+    # -- the reader follows the list -------------------------------------------------------------------------
 
     def current_paper(self) -> Paper | None:
         """The paper the user is looking at: the reader's when it has focus, else the list's cursor."""
@@ -413,149 +325,3 @@ class MainScreen(Screen[None]):
         if event.option_index < len(similar.papers):
             self.open_in_reader(similar.papers[event.option_index].paper)
             self.query_one(Reader).focus()
-
-    def action_focus_search(self) -> None:
-        self.query_one(SearchBar).focus()
-
-    def action_back_to_list(self) -> None:
-        result_list = self.query_one(ResultList)
-        if result_list.display:
-            result_list.focus()
-        self.remove_class("show-filters")
-
-    def action_open_paper(self) -> None:
-        """Open the highlighted paper and move into the reader (escape comes back)."""
-        hit = self.query_one(ResultList).current
-        if hit is None:
-            return
-        reader = self.query_one(Reader)
-        if reader.paper is None or reader.paper.key != hit.paper.key:
-            self.open_in_reader(hit.paper)
-        reader.focus()
-
-    def action_toggle_bookmark(self) -> None:
-        paper = self.current_paper()
-        if paper is not None:
-            self.bookmark_worker(paper)
-
-    def action_bookmarks_only(self) -> None:
-        if self.filters.get("bookmarked") == {"yes"}:
-            del self.filters["bookmarked"]
-        else:
-            self.filters["bookmarked"] = {"yes"}
-        self.run_search()
-
-    def action_edit_tags(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-
-        def saved(result: tuple[list[str], str] | None) -> None:
-            if result is not None:
-                self.bookmark_worker(paper, tags=result[0], note=result[1])
-        self.app.push_screen(TagsNoteScreen(paper.title, self.bookmarks.get(paper.key)), saved)
-
-    def _copy(self, text: str | None, what: str) -> None:
-        if text:
-            self.clipboard_worker(text, what)
-
-    def action_copy_link(self) -> None:
-        paper = self.current_paper()
-        if paper is not None:
-            self._copy(paper.url, "the paper link")
-
-    def action_copy_code(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        if not paper.code_urls:
-            self.notify("This paper has no code link.", severity="warning", markup=False)
-            return
-        self._copy(paper.code_urls[0], "the code link")
-
-    def action_copy_markdown(self) -> None:
-        paper = self.current_paper()
-        if paper is not None:
-            self._copy(markdown_link(paper.title, paper.url), "a Markdown link")
-
-    def action_open_browser(self) -> None:
-        paper = self.current_paper()
-        if paper is not None:
-            self.app.open_url(paper.url)
-            self.notify(f"Opening {paper.url}", markup=False)
-
-    def action_similar(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        reader = self.query_one(Reader)
-        if reader.paper is None or reader.paper.key != paper.key:
-            self.open_in_reader(paper)
-        elif self.library is not None:
-            self.reader_worker(paper, self.query_one(SearchBar).value, True)
-        self.query_one(SimilarList).focus()
-
-    def action_next_match(self) -> None:
-        if not self.query_one(Reader).jump_match(+1):
-            self.notify("No matches in this abstract.", markup=False)
-
-    def action_previous_match(self) -> None:
-        if not self.query_one(Reader).jump_match(-1):
-            self.notify("No matches in this abstract.", markup=False)
-
-    def action_focus_filters(self) -> None:
-        self.add_class("show-filters")
-        first = self.query_one(FilterPanes).first_list()
-        if first is not None:
-            first.focus()
-
-    def action_clear_filters(self) -> None:
-        if self.filters:
-            self.filters.clear()
-            self.run_search()
-
-    def action_cycle_sort(self) -> None:
-        self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
-        self.notify(f"Sorted by {self.sort}", markup=False)
-        self.run_search()
-
-    def action_apply_suggestion(self) -> None:
-        if self.results is not None and self.results.suggestion:
-            self.query_one(SearchBar).value = self.results.suggestion
-            self.run_search()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "apply_suggestion":
-            return bool(self.results is not None and self.results.suggestion and self.results.total == 0)
-        if action in ("next_match", "previous_match", "copy_code", "copy_markdown", "copy_link",
-                      "toggle_bookmark", "edit_tags", "open_browser", "similar", "open_paper"):
-            return self.library is not None
-        return True
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.key_help()))
-
-    def key_help(self) -> list[tuple[str, str]]:
-        """Every main-screen key as currently mapped (a key remapped in settings shows its new key)."""
-        ours = {b.id for b in self.BINDINGS if isinstance(b, Binding)}
-        rows = [("?", "this help"), ("q", "quit"), ("ctrl+p", "command palette")]
-        seen: set[str] = set()
-        for active in self.app.active_bindings.values():
-            binding = active.binding
-            if binding.id in ours and binding.id not in seen:
-                seen.add(binding.id)
-                rows.append((self.app.get_key_display(binding), binding.description))
-        rows += [("j / k", "move down / up in lists"), ("space", "select a filter value"),
-                 ("x", "clear one filter pane"), ("tab", "next pane")]
-        return rows
-
-    def export(self) -> None:
-        def chosen(result: tuple[str, Path] | None) -> None:
-            if result is not None:
-                self.export_worker(*result)
-        self.app.push_screen(ExportScreen(), chosen)
-
-    def rebuild(self) -> None:
-        if self.library is not None:
-            self.notify("Rebuilding the index in the background…", markup=False)
-            self.rebuild_worker()
