@@ -306,3 +306,13 @@ async def test_long_result_lists_load_more_rows_near_the_end(seeded_home) -> Non
         await settle(pilot)
         assert len(results.hits) == 2 * PAGE_SIZE
         assert len({h.paper.key for h in results.hits}) == 2 * PAGE_SIZE
+
+
+async def test_ctrl_d_still_deletes_in_the_search_box_when_there_is_no_suggestion(seeded_home) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "lora")
+        assert main.results.suggestion is None
+        await pilot.press("home", "ctrl+d")
+        main = await settle(pilot)
+        assert main.query_one("#search", Input).value == "ora"
