@@ -141,17 +141,23 @@ async def test_no_display_and_no_tool_is_a_notification(seeded_home, monkeypatch
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
     monkeypatch.setenv("PATH", str(empty_bin))
+    app, notes = await copy_link_after_searching("pruning")
+    assert app.clipboard.startswith("https://")  # OSC 52 was still sent
+    assert notes[-1] == ("Copied the paper link via OSC 52; system clipboard: no clipboard tool found "
+                         "(install xclip, xsel or wl-clipboard)")
+
+
+async def copy_link_after_searching(query: str):  # type: ignore[no-untyped-def]
+    """Run the app, search, press y; return the app and the notifications it showed."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"pruning")
+        await pilot.press(*query)
         await settle(pilot)
         await pilot.press("escape", "y")
         await settle(pilot)
         notes = [n.message for n in app._notifications]
-        assert app.clipboard.startswith("https://")  # OSC 52 was still sent
-    assert notes[-1] == ("Copied the paper link via OSC 52; system clipboard: no clipboard tool found "
-                         "(install xclip, xsel or wl-clipboard)")
+    return app, notes
 
 
 def _fake_tool(folder: Path, name: str, body: str) -> None:
@@ -171,13 +177,6 @@ async def test_a_clipboard_tool_that_fails_or_hangs(seeded_home, monkeypatch, tm
         _fake_tool(fake_bin, name, body if name == "xclip" else "exit 1")
     monkeypatch.setenv("PATH", f"{fake_bin}:/usr/bin:/bin")
     monkeypatch.setenv("DISPLAY", ":4321")
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press(*"pruning")
-        await settle(pilot)
-        await pilot.press("escape", "y")
-        await settle(pilot)
-        notes = [n.message for n in app._notifications]
-        assert app.return_code is None
+    app, notes = await copy_link_after_searching("pruning")
+    assert app.return_code is None  # still running when the test left it
     assert notes[-1] == f"Copied the paper link via OSC 52; system clipboard: {problem}"
