@@ -3,13 +3,12 @@
 Why lenient: the app searches on every keystroke, so half-typed input (``"sparse``, ``title:``,
 ``attention AND``, ``(``) is the normal case, not an error. Why rewrite prefix and fuzzy terms: the text fields
 are stemmed, so ``attenti*`` would match nothing (the stem is ``attent``) and ``attension~`` would be compared
-against stems. Instead they are expanded over the unstemmed spelling words Whoosh keeps for each field, and
+against stems. Instead they are expanded over the unstemmed words of the vocabulary (``vocabulary.py``), and
 each word found is searched by its stem.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -19,10 +18,11 @@ from whoosh.reading import IndexReader
 
 from .clean import one_line
 from .schema import QUERY_FIELDS, TEXT_FIELDS, TITLE_BOOST
+from .vocabulary import Vocabulary
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 MAX_EXPANSION = 48  # words one prefix/fuzzy term may expand to, most frequent first
-MAX_SCAN = 4000  # lexicon entries a prefix may scan before giving up on the rest
+MAX_WILDCARD_SCAN = 4000  # most frequent words under a wildcard's literal prefix that are matched against it
 MIN_PREFIX = 2
 MIN_TYPING_PREFIX = 3
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
@@ -90,7 +90,8 @@ def _parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
     return parser
 
 
-def parse_query(raw: str, schema, reader: IndexReader, as_you_type: bool = False) -> ParsedQuery:  # type: ignore[no-untyped-def]
+def parse_query(raw: str, schema, reader: IndexReader, vocabulary: Vocabulary,  # type: ignore[no-untyped-def]
+                as_you_type: bool = False) -> ParsedQuery:
     """Parse ``raw`` leniently. An empty or all-stopword query matches every paper."""
     text, notes = simplify(raw, as_you_type=as_you_type)
     words = [w for w in re.findall(r"[^\W_]+", re.sub(r"\b\w+:", " ", text)) if w not in OPERATORS]
@@ -106,51 +107,42 @@ def parse_query(raw: str, schema, reader: IndexReader, as_you_type: bool = False
         if words:
             notes.append("only common words: showing everything")
         return ParsedQuery(wq.Every(), text, notes, words)
-    rewritten = _expand(parsed, schema, reader, text)
+    rewritten = _expand(parsed, schema, reader, vocabulary, text)
     return ParsedQuery(rewritten, text, notes, words)
 
 
-def _expand(q: wq.Query, schema, reader: IndexReader, text: str) -> wq.Query:  # type: ignore[no-untyped-def]
+def _expand(q: wq.Query, schema, reader: IndexReader, vocabulary: Vocabulary,  # type: ignore[no-untyped-def]
+            text: str) -> wq.Query:
     """Replace prefix, wildcard and fuzzy terms on stemmed fields with the stems of real words."""
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
         start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
         word = text[start:end].lower() if start is not None and end is not None else q.text
         word = word.split(":")[-1].rstrip("~0123456789") or q.text
-        candidates = reader.terms_within(f"spell_{q.fieldname}", word, int(q.maxdist), prefix=q.prefixlength)
-        return _terms_for_words(q.fieldname, schema, reader, candidates, q.boost, always=[q.text])
+        found = vocabulary.within(word, int(q.maxdist), prefix=q.prefixlength, fieldname=q.fieldname)
+        return _terms_for_words(q.fieldname, schema, reader, [w for w, _ in found][:MAX_EXPANSION], q.boost,
+                                always=[q.text])
     if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
-        return _terms_for_words(
-            q.fieldname, schema, reader, _scan_prefix(reader, q.fieldname, q.text), q.boost, always=[q.text])
+        words = vocabulary.expand_prefix(q.text, q.fieldname, MAX_EXPANSION)
+        return _terms_for_words(q.fieldname, schema, reader, words, q.boost, always=[q.text])
     if isinstance(q, wq.Wildcard) and q.fieldname in TEXT_FIELDS:
         literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
             return wq.NullQuery
         pattern = re.compile(re.escape(q.text).replace(r"\*", ".*").replace(r"\?", ".") + "$")
-        words = (w for w in _scan_prefix(reader, q.fieldname, literal) if pattern.match(w))
-        return _terms_for_words(q.fieldname, schema, reader, words, q.boost, always=[])
+        words = [w for w in vocabulary.expand_prefix(literal, q.fieldname, MAX_WILDCARD_SCAN) if pattern.match(w)]
+        return _terms_for_words(q.fieldname, schema, reader, words[:MAX_EXPANSION], q.boost, always=[])
     if isinstance(q, wq.Every) and getattr(q, "fieldname", None):
         return wq.Every()
     if q.is_leaf():
         return q
-    return q.apply(lambda sub: _expand(sub, schema, reader, text))
-
-
-def _scan_prefix(reader: IndexReader, fieldname: str, prefix: str):  # type: ignore[no-untyped-def]
-    spell = f"spell_{fieldname}"
-    for n, btext in enumerate(reader.expand_prefix(spell, prefix)):
-        if n >= MAX_SCAN:
-            return
-        yield btext.decode("utf-8") if isinstance(btext, bytes) else btext
+    return q.apply(lambda sub: _expand(sub, schema, reader, vocabulary, text))
 
 
 def _terms_for_words(fieldname, schema, reader, words, boost, always) -> wq.Query:  # type: ignore[no-untyped-def]
-    """An Or of the stems of the ``MAX_EXPANSION`` most frequent words, plus the ``always`` stems."""
-    spell = f"spell_{fieldname}"
-    scored = ((reader.doc_frequency(spell, w), w) for w in words)
-    top = [w for _, w in heapq.nlargest(MAX_EXPANSION, scored)]
+    """An Or of the stems of ``words`` (already the most frequent first), plus the ``always`` stems."""
     analyzer = schema[fieldname].analyzer
     stems = dict.fromkeys(always)
-    for word in top:
+    for word in words:
         for token in analyzer(word, mode="query"):
             stems[token.text] = None
     existing = [s for s in stems if reader.doc_frequency(fieldname, s)]

@@ -24,7 +24,7 @@ from .clean import normalise_title
 from .merge import merge_papers
 
 MANIFEST_VERSION = 1
-STORE_VERSION = 2  # bump when the SQLite layout changes (the store is derived: it is rebuilt)
+STORE_VERSION = 3  # bump when the SQLite layout changes (the store is derived: it is rebuilt)
 
 
 class _Rollback(Exception):
@@ -99,7 +99,8 @@ class RecordStore:
         if self._version() != str(STORE_VERSION):
             # Derived data in an older layout: start empty; the library sees the missing stamp and rebuilds.
             self._db.executescript("DROP TABLE IF EXISTS source_papers; DROP TABLE IF EXISTS papers; "
-                                   "DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta;")
+                                   "DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta; "
+                                   "DROP TABLE IF EXISTS vocabulary;")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS source_papers (
@@ -112,6 +113,8 @@ class RecordStore:
             CREATE TABLE IF NOT EXISTS papers (key TEXT PRIMARY KEY, record TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS aliases (old_key TEXT PRIMARY KEY, key TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS vocabulary (
+                word TEXT PRIMARY KEY, fields INTEGER NOT NULL, papers INTEGER NOT NULL) WITHOUT ROWID;
             """
         )
         with self._db:
@@ -257,6 +260,18 @@ class RecordStore:
             self._db.execute("DELETE FROM source_papers")
             self._db.execute("DELETE FROM papers")
             self._db.execute("DELETE FROM meta WHERE name != 'store_version'")
+            self._db.execute("DELETE FROM vocabulary")
+
+    def add_words(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        """Merge (word, field mask, paper count) rows into the vocabulary (see ``vocabulary.py``)."""
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO vocabulary VALUES (?, ?, ?) ON CONFLICT(word) DO UPDATE SET "
+                "fields = fields | excluded.fields, papers = papers + excluded.papers", rows)
+
+    def word_rows(self) -> list[tuple[str, int, int]]:
+        with self._lock:
+            return self._db.execute("SELECT word, fields, papers FROM vocabulary").fetchall()
 
     def get(self, key: str, follow_aliases: bool = True) -> Paper | None:
         with self._lock:
