@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,8 +29,10 @@ from .schema import SCHEMA_VERSION, build_schema
 from .search import SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
+from .vocabulary import WordCounts, paper_words
 
 STAMP_FILE = "paperdeck-stamp.json"
+PARALLEL_BATCH = 2000  # papers in one write from which indexing is split across processes
 
 
 class LibraryBusy(Exception):
@@ -340,17 +343,21 @@ class Library:
         shutil.rmtree(fresh_dir, ignore_errors=True)
         fresh_dir.mkdir(parents=True)
         ix = windex.create_in(str(fresh_dir), build_schema())
-        writer = ix.writer()
         total = self.store.count()
+        writer = ix.writer(**self._writer_options(total))
+        words = WordCounts()
+        analyzer = ix.schema["abstract"].analyzer
         try:
             for n, paper in enumerate(self.store.iter_papers()):
                 if n % 50 == 0:
                     self._report_progress(n, total, "indexing papers")
                 writer.add_document(**paper_document(paper))
+                words.add(paper_words(analyzer, paper))
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        self.store.add_words(words.rows())
         atomic_write_text(fresh_dir / STAMP_FILE, json.dumps({"schema": SCHEMA_VERSION, "library": ""}))
         self._engine.close()
         old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
@@ -363,7 +370,9 @@ class Library:
 
     def _index_keys(self, keys: set[str]) -> None:
         """Bring the index in line with the record store for ``keys`` (one commit)."""
-        writer = self._ix.writer(timeout=self.write_timeout)
+        writer = self._ix.writer(timeout=self.write_timeout, **self._writer_options(len(keys)))
+        words = WordCounts()
+        analyzer = self._ix.schema["abstract"].analyzer
         try:
             for n, key in enumerate(keys):
                 if n % 50 == 0:
@@ -373,11 +382,25 @@ class Library:
                     writer.delete_by_term("key", key)
                 else:
                     writer.update_document(**paper_document(paper))
+                    words.add(paper_words(analyzer, paper))
             writer.commit()
         except BaseException:
             writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
             raise
+        self.store.add_words(words.rows())
         self._engine.refresh()
+
+    @staticmethod
+    def _writer_options(batch: int) -> dict[str, object]:
+        """Large batches are indexed by Whoosh sub-processes, one segment each (see README, Performance).
+
+        Only from a single-threaded process (the CLI): Whoosh forks its sub-writers, and a fork taken while
+        other threads hold locks (the app's workers) can deadlock the child. The app indexes serially.
+        """
+        procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
+        if batch < PARALLEL_BATCH or procs < 2 or threading.active_count() > 1:
+            return {}
+        return {"procs": procs, "multisegment": True, "batchsize": 200}
 
     def _commit_manifest(self) -> None:
         self.manifest.save()
@@ -413,6 +436,10 @@ class Library:
             self._write_stamp("")
         self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
         self.rebuild()
+
+    def warm(self) -> None:
+        """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""
+        self._engine.warm()
 
     def get(self, key: str) -> Paper | None:
         """A paper by key; an old key (from before the paper was matched to an arXiv id) still resolves."""

@@ -17,6 +17,8 @@ _ARXIV_OLD = re.compile(r"^([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _HF_KINDS: dict[str, LinkKind] = {"datasets": "dataset", "spaces": "space", "papers": "paper"}
 # Anything linkify could call a link has a scheme, "www." or a dot followed by two letters (a domain).
 _MAY_HOLD_LINK = re.compile(r"://|www\.|[\w-]\.[a-z]{2,}", re.IGNORECASE)
+# The whitespace-delimited chunks holding such a mark: a link never spans whitespace, so linkify only needs them.
+_LINK_CHUNK = re.compile(r"\S*(?:://|www\.|[\w-]\.[a-z]{2,})\S*", re.IGNORECASE)
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 
 
@@ -58,8 +60,11 @@ def extract_links(text: str) -> list[Link]:
     """Every distinct URL in ``text`` in order of appearance, schemeless ones given ``https://``."""
     if not _MAY_HOLD_LINK.search(text):  # most abstracts hold no link; linkify's own pretest costs ~1 ms each
         return []
+    # linkify's match is slow on long text (~3 ms per abstract, 10 % of indexing): give it only the chunks that
+    # may hold a link, in order, separated by spaces as they were.
+    text = " ".join(dict.fromkeys(_LINK_CHUNK.findall(text)))
     linkifier = _linkifier()
-    if not linkifier.pretest(text):
+    if not text or not linkifier.pretest(text):
         return []
     matches = linkifier.match(text) or []
     seen: dict[str, Link] = {}
