@@ -99,6 +99,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self.query_one("#body").display = False
         for message in self.bookmarks.messages:
             self.notify(message, severity="warning", markup=False)
+        self.query_one(SearchBar).focus()  # typing works at once; the query runs when the library is open
         self.open_library()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 

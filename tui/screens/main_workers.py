@@ -36,6 +36,7 @@ class MainScreenWorkers:
             self.post_message(LibraryFailed(f"{type(err).__name__}: {err}"))
             return
         self.post_message(LibraryOpened(library, list(library.messages)))
+        library.warm()  # facet arrays and vocabulary, while the user reads the first screen
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def search_worker(self, request: SearchRequest, generation: int, append: bool = False) -> None:
