@@ -2,7 +2,8 @@
 
 Why here and not in ``paperdeck.index.cli``: the engine must never import Textual, and starting the app is the
 one thing the CLI cannot do without it. Textual is imported only when the app actually starts, so
-``paperdeck search`` stays quick.
+``paperdeck search`` stays quick; and a bare ``paperdeck`` starts the app without importing the CLI (and with it
+Whoosh and numpy), so the first frame is up sooner: the app loads the library in a worker.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from paperdeck.index.cli import main as cli_main
 
-
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: argparse.Namespace | None = None) -> int:
     from .app import PaperdeckApp
 
     app = PaperdeckApp()
@@ -23,6 +22,10 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        return run_app()
+    from paperdeck.index.cli import main as cli_main
+
     return cli_main(argv, interactive=run_app)
 
 

@@ -7,11 +7,14 @@ reacts to that did not come from a key press.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from paperdeck.index.library import Library
 from paperdeck.index.models import SearchResults, SimilarPaper
+
+if TYPE_CHECKING:  # the library (Whoosh, numpy) is imported by the worker that opens it, after the first frame
+    from paperdeck.index.library import Library
 
 
 @dataclass

@@ -2,11 +2,15 @@
 
 Why the screen owns the workers: widgets only post messages up (a facet toggled, the list near its end); the
 screen decides what to run, runs it in an exclusive thread worker, and drops answers that arrive for an older
-request (each search carries a generation number).
+request (each search carries a generation number). At most one search runs at a time: keys typed meanwhile
+only mark the query dirty, and the latest query runs as soon as the running one ends, so a slow search on a big
+library never builds a queue of outdated ones behind it.
 """
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,10 +20,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
+from textual.worker import Worker, WorkerState
 
 from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.library import Library
 from paperdeck.index.models import SORT_ORDERS, Paper, SearchRequest, SearchResults
+
+if TYPE_CHECKING:  # imported by the worker that opens the library, after the first frame
+    from paperdeck.index.library import Library
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound)
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
@@ -30,7 +37,7 @@ from ..widgets.search_bar import SearchBar
 from .main_actions import MainScreenActions
 from .main_workers import MainScreenWorkers
 
-DEBOUNCE_SECONDS = 0.05  # pause in typing before searching; stale answers are dropped anyway
+DEBOUNCE_SECONDS = 0.01  # pause in typing before searching; stale answers are dropped anyway
 PAGE_SIZE = 40  # rows per search; more load as the cursor nears the end
 REFRESH_SECONDS = 5.0
 MEDIUM_WIDTH = 110
@@ -76,6 +83,9 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self.search_pending = False  # a debounced search is waiting to start
         self.preview_pending = False  # the reader is about to follow the cursor
         self.show_timing = True  # the status line's query time; snapshot tests turn it off
+        self._search_again = False  # the query changed while a search was running
+        self._typed_at: float | None = None  # first keystroke not yet answered on screen
+        self.paint_latencies: list[float] = []  # keystroke -> frame with its results (ms), for the benchmark
 
     # -- layout ----------------------------------------------------------------------------------------------
 
@@ -148,6 +158,9 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
             result_list.append_hits(list(results.hits), marks)
             return
         keep = result_list.current.paper.key if result_list.current else None
+        if self._typed_at is not None and not self._search_again and not self.search_pending:
+            self.call_after_refresh(self._painted, self._typed_at)
+            self._typed_at = None
         self.results = results
         self.loaded_pages = 1
         result_list.show_hits(list(results.hits), marks, keep_key=keep)
@@ -213,12 +226,31 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self.search_pending = False
         if self.library is None:
             return
+        if self._search_running():
+            self.search_pending = self._search_again = True  # runs when the one in flight ends
+            return
         self.generation += 1
         self.loading_more = False
         self.search_worker(self.current_request(), self.generation)
 
+    def _search_running(self) -> bool:
+        return any(w.group == "search" and w.node is self and w.is_running for w in self.app.workers)
+
+    @on(Worker.StateChanged)
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "search" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                               WorkerState.CANCELLED) and self._search_again:
+            self._search_again = False
+            self.run_search()
+
+    def _painted(self, typed_at: float) -> None:
+        """Called after the frame that shows a search's results: keystroke-to-paint latency."""
+        self.paint_latencies.append((time.perf_counter() - typed_at) * 1000)
+
     @on(Input.Changed, "#search")
     def query_changed(self) -> None:
+        if self._typed_at is None:
+            self._typed_at = time.perf_counter()
         if self._debounce is not None:
             self._debounce.stop()
         self.search_pending = True

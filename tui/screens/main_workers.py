@@ -7,14 +7,17 @@ Why a separate module: each worker only calls the library (or pyperclip) and rep
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import export_bookmarks
-from paperdeck.index.library import Library
 from paperdeck.index.models import Paper, SearchRequest
+
+if TYPE_CHECKING:
+    from paperdeck.index.library import Library
 from ..clipboard import copy_everywhere
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound)
@@ -31,6 +34,8 @@ class MainScreenWorkers:
         def progress(done: int, total: int, label: str) -> None:
             self.post_message(IndexingProgressed(done, total, label))
         try:
+            from paperdeck.index.library import Library  # Whoosh and numpy load here, not before the first frame
+
             library = Library(progress=progress)
         except Exception as err:  # an unwritable cache, a full disk: say so instead of a traceback
             self.post_message(LibraryFailed(f"{type(err).__name__}: {err}"))
