@@ -1,0 +1,204 @@
+"""Boolean term queries scored with numpy over cached posting arrays, for the queries typed most.
+
+Why: Whoosh matches and scores one posting at a time in Python. At 100,000 papers a common word has tens of
+thousands of postings, and every keystroke re-reads and re-scores them (a typed prefix expands into dozens of
+terms). Here each (field, term) posting list is decoded once per index generation into arrays (document
+numbers, weights), kept in a bounded cache, and a query tree of ``Term``/``And``/``Or``/``AndNot``/``AndMaybe``/
+``Not`` becomes a few vectorised operations on dense per-document arrays. Scores are Whoosh's own BM25F, term for
+term (same idf, average field length, decoded field lengths, B, K1, boosts; compound scores are sums), so the
+ranking is the one Whoosh would give; ``tests/test_fastpath.py`` compares the two. Anything else in the tree
+(phrases, ranges, a coordination bonus) is evaluated by Whoosh itself and combined, so every query works.
+
+Reads two private parts of Whoosh's codec (a block's pickled data, and ``ListMatcher`` fields for inlined
+postings) for speed, with the public per-posting API as the fallback.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F
+
+CACHE_POSTINGS = 8_000_000  # postings kept decoded (about 64 MB), least recently used dropped first
+
+Dense = tuple[np.ndarray, np.ndarray]  # (bool mask per document, float64 score per document)
+
+
+class QueryEvaluator:
+    """Per searcher (one index generation): posting arrays, field lengths, and the evaluation itself."""
+
+    def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
+        self._searcher = searcher
+        self.size = searcher.doc_count_all()
+        self._leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        weighting = searcher.weighting
+        self._bm25 = weighting if type(weighting) is BM25F else None
+
+    # -- posting arrays ---------------------------------------------------------------------------------------
+
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (ascending) and weights of one term, across segments."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        field = self._searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        id_parts, weight_parts = [], []
+        for reader, offset in self._leaves:
+            if (fieldname, btext) not in reader:
+                continue
+            ids, weights = _read_matcher(reader.postings(fieldname, btext))
+            id_parts.append(ids + offset)
+            weight_parts.append(weights)
+        if id_parts:
+            found = (np.concatenate(id_parts).astype(np.int64), np.concatenate(weight_parts).astype(np.float64))
+        else:
+            found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+        self._postings[key] = found
+        self._cached += len(found[0])
+        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
+            _, (old_ids, _) = self._postings.popitem(last=False)
+            self._cached -= len(old_ids)
+        return found
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in ``fieldname`` as Whoosh's scorer sees it (decoded from one byte)."""
+        if fieldname not in self._lengths:
+            parts = []
+            for reader, _offset in self._leaves:
+                parts.append(np.array([reader.doc_field_length(d, fieldname, 0) or 0
+                                       for d in range(reader.doc_count_all())], dtype=np.float64))
+            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
+        return self._lengths[fieldname]
+
+    # -- evaluation -------------------------------------------------------------------------------------------
+
+    def evaluate(self, q: wq.Query) -> Dense:
+        """Every matching document (mask) and its score, for the whole tree."""
+        if isinstance(q, wq.Term):
+            return self._term(q)
+        if isinstance(q, wq.And) and type(q) is wq.And:
+            positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+            negatives = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+            if not positives:
+                return self._whoosh(q)
+            mask, score = self.evaluate(positives[0])
+            mask = mask.copy()
+            score = score.copy()
+            for sub in positives[1:]:
+                sub_mask, sub_score = self.evaluate(sub)
+                mask &= sub_mask
+                score += sub_score
+            for sub in negatives:  # Whoosh intersects with an inverse matcher, which scores 1.0
+                mask &= ~self.evaluate(sub)[0]
+                score += 1.0
+            return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
+        if type(q) is wq.Or and not q.scale and not q.minmatch:
+            mask = np.zeros(self.size, dtype=bool)
+            score = np.zeros(self.size, dtype=np.float64)
+            for sub in q.subqueries:
+                sub_mask, sub_score = self.evaluate(sub)
+                mask |= sub_mask
+                score += sub_score
+            return mask, self._boosted(score, q.boost)
+        if type(q) is wq.AndNot:
+            mask, score = self.evaluate(q.a)
+            mask = mask & ~self.evaluate(q.b)[0]
+            return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
+        if type(q) is wq.AndMaybe:
+            mask, score = self.evaluate(q.a)
+            _, extra = self.evaluate(q.b)
+            return mask, self._boosted(np.where(mask, score + extra, 0.0), q.boost)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
+        return self._whoosh(q)
+
+    def _term(self, q: wq.Term) -> Dense:
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        searcher = self._searcher
+        if q.fieldname not in searcher.schema:
+            return mask, score
+        ids, weights = self.postings(q.fieldname, q.text)
+        if not len(ids):
+            return mask, score
+        field = searcher.schema[q.fieldname]
+        if self._bm25 is None:
+            return self._whoosh(q)
+        if field.scorable:
+            bm25 = self._bm25
+            b = bm25._field_B.get(q.fieldname, bm25.B)
+            k1 = bm25.K1
+            idf = searcher.idf(q.fieldname, q.text)
+            avgfl = searcher.avg_field_length(q.fieldname) or 1
+            lengths = self.lengths(q.fieldname)[ids]
+            values = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        else:
+            values = weights  # Whoosh scores unscorable fields (keywords, ids) by the posting weight
+        mask[ids] = True
+        score[ids] = values * q.boost
+        return mask, score
+
+    def _whoosh(self, q: wq.Query) -> Dense:
+        """A subtree numpy does not handle (a phrase, a range...): Whoosh matches and scores it."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        top = self._searcher.search(q, limit=None).top_n
+        if top:
+            ids = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
+            mask[ids] = True
+            score[ids] = np.fromiter((s or 0.0 for s, _ in top), dtype=np.float64, count=len(top))
+        return mask, score
+
+    @staticmethod
+    def _boosted(score: np.ndarray, boost: float) -> np.ndarray:
+        return score * boost if boost != 1.0 else score
+
+
+def ranked(mask: np.ndarray, score: np.ndarray, start: int, end: int) -> list[tuple[int, float]]:
+    """Documents ``start:end`` of ``mask`` by score (best first), ties by document number, as Whoosh orders."""
+    candidates = np.flatnonzero(mask)
+    if not len(candidates) or start >= len(candidates):
+        return []
+    scores = score[candidates]
+    if len(candidates) > end:
+        threshold = -np.partition(-scores, end - 1)[end - 1]
+        keep = scores >= threshold  # everything tied with the last place too, so ties order by docnum
+        candidates, scores = candidates[keep], scores[keep]
+    order = np.lexsort((candidates, -scores))[start:end]
+    return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _read_matcher(m) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """All (document numbers, weights) of one segment's posting list."""
+    if isinstance(m, W3LeafMatcher) and hasattr(m, "_data") and not m._byteids:
+        ids_parts, weight_parts = [], []
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))  # ids are delta-coded within a block
+            weights = m._data[1]
+            if weights is None:
+                weights = np.ones(len(ids))
+            elif isinstance(weights, float):
+                weights = np.full(len(ids), weights)
+            ids_parts.append(ids)
+            weight_parts.append(np.asarray(weights, dtype=np.float64))
+            m._next_block()
+        if ids_parts:
+            return np.concatenate(ids_parts), np.concatenate(weight_parts)
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ids_list, weight_list = [], []
+    while m.is_active():
+        ids_list.append(m.id())
+        weight_list.append(m.weight())
+        m.next()
+    return np.asarray(ids_list, dtype=np.int64), np.asarray(weight_list, dtype=np.float64)
