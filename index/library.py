@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,18 +20,16 @@ from pathlib import Path
 from whoosh import index as windex
 
 from . import locations
-from .documents import paper_document
 from .durable import Timeout, atomic_write_text, file_lock
 from .integrity import file_signature, move_aside
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import SCHEMA_VERSION, build_schema
-from .search import SearchEngine
+from .indexing import build_index, index_keys
+from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
-from .vocabulary import WordCounts, paper_words
 
 STAMP_FILE = "paperdeck-stamp.json"
-PARALLEL_BATCH = 2000  # papers in one write from which indexing is split across processes
 
 
 class LibraryBusy(Exception):
@@ -317,90 +314,64 @@ class Library:
             return self._rebuild_locked()
 
     def _rebuild_locked(self) -> list[str]:
-        """Rebuild with the write lock already held by the caller."""
+        """Rebuild with the write lock already held by the caller.
+
+        Everything is built beside the current record store and index, which keep answering searches (the app
+        stays usable during a rebuild); the new pair replaces the old one in one short step at the end.
+        """
         problems: list[str] = []
         self.manifest.reload()
-        self._invalidate_stamps()
-        self.store.clear()
-        entries = list(self.manifest.sources.values())
-        for n, entry in enumerate(entries, start=1):
-            self._report_progress(n - 1, len(entries), f"reading {entry.name}")
-            try:
-                papers, _ = read_source(entry.id).open(entry.year, self.progress)
-                self.store.replace_source(entry.id, papers)
-            except (OSError, SourceRejected) as err:
-                problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                "missing until the file is back")
-        self._build_index_from_store()
-        self.store.set_meta("stamp", self.manifest.stamp())
-        self._write_stamp(self.manifest.stamp())
+        stamp = self.manifest.stamp()
+        store_path = locations.record_store_path()
+        fresh_store_path = store_path.with_name(store_path.name + ".new")
+        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
+        for leftover in (fresh_store_path, *(fresh_store_path.with_name(fresh_store_path.name + s)
+                                             for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(fresh_dir, ignore_errors=True)
+        fresh_dir.mkdir(parents=True)
+        fresh = RecordStore(fresh_store_path)
+        try:
+            entries = list(self.manifest.sources.values())
+            for n, entry in enumerate(entries, start=1):
+                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+                try:
+                    papers, _ = read_source(entry.id).open(entry.year, self.progress)
+                    fresh.replace_source(entry.id, papers)
+                except (OSError, SourceRejected) as err:
+                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
+                                    "missing until the file is back")
+            build_index(fresh_dir, fresh, self._report_progress)
+            fresh.set_meta("stamp", stamp)
+        finally:
+            fresh.close()
+        self._swap_in(fresh_store_path, fresh_dir)
+        self._write_stamp(stamp)
         self._report_progress(len(entries), len(entries), "done")
         self.messages.extend(problems)
         return problems
 
-    def _build_index_from_store(self) -> None:
-        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
-        shutil.rmtree(fresh_dir, ignore_errors=True)
-        fresh_dir.mkdir(parents=True)
-        ix = windex.create_in(str(fresh_dir), build_schema())
-        total = self.store.count()
-        writer = ix.writer(**self._writer_options(total))
-        words = WordCounts()
-        analyzer = ix.schema["abstract"].analyzer
-        try:
-            for n, paper in enumerate(self.store.iter_papers()):
-                if n % 50 == 0:
-                    self._report_progress(n, total, "indexing papers")
-                writer.add_document(**paper_document(paper))
-                words.add(paper_words(analyzer, paper))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        self.store.add_words(words.rows())
-        atomic_write_text(fresh_dir / STAMP_FILE, json.dumps({"schema": SCHEMA_VERSION, "library": ""}))
-        self._engine.close()
-        old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
-        if self._index_dir.exists():
-            os.replace(self._index_dir, old_dir)
-        os.replace(fresh_dir, self._index_dir)
-        shutil.rmtree(old_dir, ignore_errors=True)
-        self._ix = windex.open_dir(str(self._index_dir))
-        self._engine = SearchEngine(self._ix, self.store)
+    def _swap_in(self, fresh_store_path: Path, fresh_dir: Path) -> None:
+        """Replace the record store and the index by freshly built ones, while no search is running."""
+        store_path = locations.record_store_path()
+        with self._engine.exclusive():
+            self._engine.close()
+            self.store.close()
+            for suffix in ("-wal", "-shm"):
+                store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
+            os.replace(fresh_store_path, store_path)
+            old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
+            if self._index_dir.exists():
+                os.replace(self._index_dir, old_dir)
+            os.replace(fresh_dir, self._index_dir)
+            shutil.rmtree(old_dir, ignore_errors=True)
+            self.store = RecordStore(store_path)
+            self._ix = windex.open_dir(str(self._index_dir))
+            self._engine = SearchEngine(self._ix, self.store)
 
     def _index_keys(self, keys: set[str]) -> None:
-        """Bring the index in line with the record store for ``keys`` (one commit)."""
-        writer = self._ix.writer(timeout=self.write_timeout, **self._writer_options(len(keys)))
-        words = WordCounts()
-        analyzer = self._ix.schema["abstract"].analyzer
-        try:
-            for n, key in enumerate(keys):
-                if n % 50 == 0:
-                    self._report_progress(n, len(keys), "indexing papers")
-                paper = self.store.get(key, follow_aliases=False)
-                if paper is None:
-                    writer.delete_by_term("key", key)
-                else:
-                    writer.update_document(**paper_document(paper))
-                    words.add(paper_words(analyzer, paper))
-            writer.commit()
-        except BaseException:
-            writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
-            raise
-        self.store.add_words(words.rows())
+        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)
         self._engine.refresh()
-
-    @staticmethod
-    def _writer_options(batch: int) -> dict[str, object]:
-        """Large batches are indexed by Whoosh sub-processes, one segment each (see README, Performance).
-
-        Only from a single-threaded process (the CLI): Whoosh forks its sub-writers, and a fork taken while
-        other threads hold locks (the app's workers) can deadlock the child. The app indexes serially.
-        """
-        procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
-        if batch < PARALLEL_BATCH or procs < 2 or threading.active_count() > 1:
-            return {}
-        return {"procs": procs, "multisegment": True, "batchsize": 200}
 
     def _commit_manifest(self) -> None:
         self.manifest.save()
@@ -418,6 +389,8 @@ class Library:
         if isinstance(request, str):
             request = SearchRequest(query=request)
         try:
+            return self._engine.search(request, bookmarks)
+        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
             return self._engine.search(request, bookmarks)
         except ValueError:
             raise  # a bad filter: the caller's mistake, not the index's
@@ -439,21 +412,30 @@ class Library:
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""
-        self._engine.warm()
+        try:
+            self._engine.warm()
+        except EngineClosed:
+            pass  # a rebuild replaced the engine; its first search builds them
 
     def get(self, key: str) -> Paper | None:
         """A paper by key; an old key (from before the paper was matched to an arXiv id) still resolves."""
-        return self._engine.get(key)
+        return self.store.get(key)
 
     def resolve_keys(self, keys: Iterable[str]) -> frozenset[str]:
         """Bookmark keys as current paper keys (old keys of merged papers resolve to their new key)."""
         return frozenset(self.store.resolve(k) for k in keys)
 
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
-        return self._engine.similar(key, limit)
+        try:
+            return self._engine.similar(key, limit)
+        except EngineClosed:  # swapped by a rebuild meanwhile
+            return self._engine.similar(key, limit)
 
     def highlight_paper(self, paper: Paper, query: str, as_you_type: bool = False):  # type: ignore[no-untyped-def]
-        return self._engine.highlight_paper(paper, query, as_you_type)
+        try:
+            return self._engine.highlight_paper(paper, query, as_you_type)
+        except EngineClosed:
+            return self._engine.highlight_paper(paper, query, as_you_type)
 
     def stats(self) -> LibraryStats:
         papers = list(self.store.iter_papers())

@@ -316,3 +316,42 @@ async def test_ctrl_d_still_deletes_in_the_search_box_when_there_is_no_suggestio
         await pilot.press("home", "ctrl+d")
         main = await settle(pilot)
         assert main.query_one("#search", Input).value == "ora"
+
+
+async def test_a_rebuild_runs_in_the_background_with_a_progress_bar_and_the_list_still_answers(
+        seeded_home, monkeypatch) -> None:
+    import threading
+
+    from paperdeck.index import indexing, library as library_module
+
+    halfway, release = threading.Event(), threading.Event()
+    original = indexing.build_index
+
+    def paused_build(directory, store, report):  # type: ignore[no-untyped-def]
+        report(0, store.count(), "indexing papers")
+        halfway.set()
+        release.wait(30)
+        original(directory, store, report)
+
+    monkeypatch.setattr(library_module, "build_index", paused_build)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        main.rebuild()
+        while not halfway.is_set():
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        assert main.query_one("#loading").display  # the progress bar is up...
+        try:
+            generation = main.generation
+            main.query_one("#search", Input).value = "sparse attention"
+            while main.answered_generation == generation or main.search_pending:
+                await pilot.pause(0.02)
+            results = main.query_one(ResultList)
+            assert results.current is not None and results.current.paper.title == TOP  # ...and search works
+            assert main.results is not None and main.results.total == 12
+        finally:
+            release.set()
+        await settle(pilot)
+        assert not main.query_one("#loading").display
+        assert any("Rebuilt the index: 456 papers" in str(n.message) for n in app._notifications)

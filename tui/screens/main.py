@@ -124,7 +124,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
 
     @on(IndexingProgressed)
     def show_progress(self, message: IndexingProgressed) -> None:
-        self.query_one("#loading").display = self.library is None
+        self.query_one("#loading").display = True  # first run, or a rebuild while the old index still answers
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
         self.query_one("#loading-label", Static).update(plain(f"Indexing: {message.label}"))
