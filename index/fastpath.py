@@ -4,7 +4,8 @@ Why: Whoosh matches and scores one posting at a time in Python. At 100,000 paper
 thousands of postings, and every keystroke re-reads and re-scores them (a typed prefix expands into dozens of
 terms). Here each (field, term) posting list is decoded once per index generation into arrays (document
 numbers, weights), kept in a bounded cache, and a query tree of ``Term``/``And``/``Or``/``AndNot``/``AndMaybe``/
-``Not`` becomes a few vectorised operations on dense per-document arrays. Scores are Whoosh's own BM25F, term for
+``Not`` becomes a few vectorised operations on dense per-document arrays; a phrase intersects its words' arrays
+first and decodes positions only for the documents that have them all. Scores are Whoosh's own BM25F, term for
 term (same idf, average field length, decoded field lengths, B, K1, boosts; compound scores are sums), so the
 ranking is the one Whoosh would give; ``tests/test_fastpath.py`` compares the two. Anything else in the tree
 (phrases, ranges, a coordination bonus) is evaluated by Whoosh itself and combined, so every query works.
@@ -23,6 +24,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
 CACHE_POSTINGS = 8_000_000  # postings kept decoded (about 64 MB), least recently used dropped first
+CACHE_POSITIONS = 1_000_000  # encoded position lists kept for phrases (a few tens of MB)
 
 Dense = tuple[np.ndarray, np.ndarray]  # (bool mask per document, float64 score per document)
 
@@ -37,6 +39,8 @@ class QueryEvaluator:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._values: OrderedDict[tuple[str, str], tuple[np.ndarray, list[bytes]]] = OrderedDict()
+        self._cached_values = 0
         weighting = searcher.weighting
         self._bm25 = weighting if type(weighting) is BM25F else None
 
@@ -58,10 +62,10 @@ class QueryEvaluator:
             ids, weights = _read_matcher(reader.postings(fieldname, btext))
             id_parts.append(ids + offset)
             weight_parts.append(weights)
-        if id_parts:
-            found = (np.concatenate(id_parts).astype(np.int64), np.concatenate(weight_parts).astype(np.float64))
+        if id_parts:  # 8 bytes a posting in the cache; scores are computed in float64
+            found = (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts).astype(np.float32))
         else:
-            found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+            found = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
         self._postings[key] = found
         self._cached += len(found[0])
         while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
@@ -117,6 +121,8 @@ class QueryEvaluator:
             mask, score = self.evaluate(q.a)
             _, extra = self.evaluate(q.b)
             return mask, self._boosted(np.where(mask, score + extra, 0.0), q.boost)
+        if type(q) is wq.Phrase and q.slop == 1 and len(q.words) > 1 and self._bm25 is not None:
+            return self._phrase(q)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
         return self._whoosh(q)
@@ -140,12 +146,74 @@ class QueryEvaluator:
             idf = searcher.idf(q.fieldname, q.text)
             avgfl = searcher.avg_field_length(q.fieldname) or 1
             lengths = self.lengths(q.fieldname)[ids]
-            values = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+            tf = weights.astype(np.float64)
+            values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl)))
         else:
-            values = weights  # Whoosh scores unscorable fields (keywords, ids) by the posting weight
+            values = weights.astype(np.float64)  # Whoosh scores unscorable fields by the posting weight
         mask[ids] = True
         score[ids] = values * q.boost
         return mask, score
+
+    def _phrase(self, q: wq.Phrase) -> Dense:
+        """Words at consecutive positions, in order (Whoosh's ``SpanNear2`` with slop 1), scored as Whoosh
+        does: the sum of the words' term scores, times the phrase's boost. Candidates come from intersecting
+        the posting arrays; positions are decoded only for them."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        fieldname = q.fieldname
+        schema = self._searcher.schema
+        if fieldname not in schema or not schema[fieldname].format.supports("positions"):
+            return self._whoosh(q)
+        words = list(q.words)
+        terms = [self._term(wq.Term(fieldname, word)) for word in words]
+        candidates = terms[0][0].copy()
+        for term_mask, _ in terms[1:]:
+            candidates &= term_mask
+        docs = np.flatnonzero(candidates)
+        if not len(docs):
+            return mask, score
+        decode = schema[fieldname].format.decode_positions
+        per_word = []
+        for word in words:
+            ids, values = self.positions(fieldname, word)
+            rows = np.searchsorted(ids, docs)
+            per_word.append([values[i] for i in rows.tolist()])
+        matched = []
+        for n, doc in enumerate(docs.tolist()):
+            starts = set(decode(per_word[0][n]))
+            for offset in range(1, len(words)):
+                starts &= {p - offset for p in decode(per_word[offset][n])}
+                if not starts:
+                    break
+            if starts:
+                matched.append(doc)
+        if matched:
+            rows = np.asarray(matched, dtype=np.int64)
+            mask[rows] = True
+            score[rows] = sum(term_score[rows] for _, term_score in terms) * q.boost
+        return mask, score
+
+    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]]:
+        """A term's document numbers with each posting's encoded positions (cached like the postings)."""
+        key = (fieldname, text)
+        found = self._values.get(key)
+        if found is not None:
+            self._values.move_to_end(key)
+            return found
+        btext = self._searcher.schema[fieldname].to_bytes(text)
+        id_parts, values = [], []
+        for reader, offset in self._leaves:
+            if (fieldname, btext) in reader:
+                ids, block_values = _read_matcher_values(reader.postings(fieldname, btext))
+                id_parts.append(ids + offset)
+                values.extend(block_values)
+        ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64)
+        found = self._values[key] = (ids, values)
+        self._cached_values += len(values)
+        while self._cached_values > CACHE_POSITIONS and len(self._values) > 1:
+            _, (_, old) = self._values.popitem(last=False)
+            self._cached_values -= len(old)
+        return found
 
     def _whoosh(self, q: wq.Query) -> Dense:
         """A subtree numpy does not handle (a phrase, a range...): Whoosh matches and scores it."""
@@ -175,6 +243,27 @@ def ranked(mask: np.ndarray, score: np.ndarray, start: int, end: int) -> list[tu
         candidates, scores = candidates[keep], scores[keep]
     order = np.lexsort((candidates, -scores))[start:end]
     return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _read_matcher_values(m) -> tuple[np.ndarray, list[bytes]]:  # type: ignore[no-untyped-def]
+    """All (document numbers, encoded position lists) of one segment's posting list."""
+    if isinstance(m, W3LeafMatcher) and hasattr(m, "_data") and not m._byteids:
+        ids_parts: list[np.ndarray] = []
+        values: list[bytes] = []
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            ids_parts.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))
+            m._read_values()
+            values.extend(m._values)
+            m._next_block()
+        return (np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)), values
+    ids_list, value_list = [], []
+    while m.is_active():
+        ids_list.append(m.id())
+        value_list.append(m.value())
+        m.next()
+    return np.asarray(ids_list, dtype=np.int64), value_list
 
 
 def _read_matcher(m) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]

@@ -1,11 +1,23 @@
-"""Spotting a damaged index and keeping broken files for inspection instead of deleting them."""
+"""Spotting a damaged index and keeping broken files for inspection instead of deleting them.
+
+Every index carries a stamp file: the schema version, the library content it was built for (a fingerprint of
+the source list), and a signature of each index file, so a torn or zeroed file is noticed at open.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
+
+from whoosh import index as windex
+
+from .durable import atomic_write_text
+from .schema import SCHEMA_VERSION
+
+STAMP_FILE = "paperdeck-stamp.json"
 
 
 def file_signature(path: Path) -> list[object] | None:
@@ -33,3 +45,47 @@ def move_aside(path: Path, extra_suffixes: tuple[str, ...] = ()) -> Path:
         if sidecar.exists():
             os.replace(sidecar, kept.with_name(kept.name + suffix))
     return kept
+
+
+def open_whole_index(index_dir: Path) -> tuple[windex.Index | None, str | None]:
+    """Open the index if it is whole; otherwise say what is wrong with it."""
+    if not any(index_dir.glob("*.toc")):
+        return None, "missing" if not any(index_dir.iterdir()) else "without a table of contents"
+    try:
+        stamp = json.loads((index_dir / STAMP_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "without a schema stamp"
+    except (OSError, ValueError):
+        return None, "with an unreadable schema stamp"
+    if stamp.get("schema") != SCHEMA_VERSION:
+        return None, f"of schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
+    damaged = [name for name, signature in (stamp.get("files") or {}).items()
+               if file_signature(index_dir / name) != signature]
+    if damaged:
+        return None, f"damaged ({', '.join(sorted(damaged)[:3])} changed on disk)"
+    try:
+        ix = windex.open_dir(str(index_dir))
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+            for _ in searcher.reader().lexicon("key"):
+                break
+        return ix, None
+    except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError... on a torn index
+        return None, f"unreadable ({type(err).__name__})"
+
+
+def write_stamp(index_dir: Path, library_stamp: str) -> None:
+    """Record the schema, the library content and a signature of every index file (to spot damage)."""
+    files = {path.name: file_signature(path) for path in sorted(index_dir.iterdir())
+             if path.is_file() and path.name not in (STAMP_FILE, "MAIN_WRITELOCK")
+             and not path.name.startswith(".")}
+    atomic_write_text(index_dir / STAMP_FILE,
+                      json.dumps({"schema": SCHEMA_VERSION, "library": library_stamp, "files": files}))
+
+
+def read_stamp(index_dir: Path) -> str | None:
+    """The library content the index was built for, or None if the stamp is missing or unreadable."""
+    try:
+        return json.loads((index_dir / STAMP_FILE).read_text(encoding="utf-8")).get("library")
+    except (OSError, ValueError):
+        return None

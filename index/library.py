@@ -8,7 +8,6 @@ as a reason to rebuild from the sources, moving the broken copy aside rather tha
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
@@ -20,16 +19,15 @@ from pathlib import Path
 from whoosh import index as windex
 
 from . import locations
-from .durable import Timeout, atomic_write_text, file_lock
-from .integrity import file_signature, move_aside
+from .durable import Timeout, file_lock
+from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import build_schema
 from .indexing import build_index, index_keys
 from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
 
-STAMP_FILE = "paperdeck-stamp.json"
 
 
 class LibraryBusy(Exception):
@@ -91,13 +89,13 @@ class Library:
             return RecordStore(path)
 
     def _open_index(self) -> windex.Index:
-        ix, reason = self._try_open_index()
+        ix, reason = open_whole_index(self._index_dir)
         if ix is not None:
             return ix
         if reason not in ("missing", None):
             # Another process may be between its commit and its stamp: look again while holding the lock.
             with self._writing():
-                ix, reason = self._try_open_index()
+                ix, reason = open_whole_index(self._index_dir)
                 if ix is not None:
                     return ix
                 kept = move_aside(self._index_dir)
@@ -105,48 +103,8 @@ class Library:
                 self._rebuild_announced = True
         self._index_dir.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self._index_dir), build_schema())
-        self._write_stamp("")  # empty library stamp: forces a rebuild from the manifest below
+        write_stamp(self._index_dir, "")  # empty library stamp: forces a rebuild from the manifest below
         return ix
-
-    def _try_open_index(self) -> tuple[windex.Index | None, str | None]:
-        """Open the index if it is whole; otherwise say what is wrong with it."""
-        if not any(self._index_dir.glob("*.toc")):
-            return None, "missing" if not any(self._index_dir.iterdir()) else "without a table of contents"
-        try:
-            stamp = json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None, "without a schema stamp"
-        except (OSError, ValueError):
-            return None, "with an unreadable schema stamp"
-        if stamp.get("schema") != SCHEMA_VERSION:
-            return None, f"of schema version {stamp.get('schema')} (this release uses {SCHEMA_VERSION})"
-        damaged = [name for name, signature in (stamp.get("files") or {}).items()
-                   if file_signature(self._index_dir / name) != signature]
-        if damaged:
-            return None, f"damaged ({', '.join(sorted(damaged)[:3])} changed on disk)"
-        try:
-            ix = windex.open_dir(str(self._index_dir))
-            with ix.searcher() as searcher:
-                searcher.doc_count()
-                for _ in searcher.reader().lexicon("key"):
-                    break
-            return ix, None
-        except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError... on a torn index
-            return None, f"unreadable ({type(err).__name__})"
-
-    def _write_stamp(self, library_stamp: str) -> None:
-        """Record the schema, the library content and a signature of every index file (to spot damage)."""
-        files = {path.name: file_signature(path) for path in sorted(self._index_dir.iterdir())
-                 if path.is_file() and path.name not in (STAMP_FILE, "MAIN_WRITELOCK")
-                 and not path.name.startswith(".")}
-        atomic_write_text(self._index_dir / STAMP_FILE,
-                          json.dumps({"schema": SCHEMA_VERSION, "library": library_stamp, "files": files}))
-
-    def _read_stamp(self) -> str | None:
-        try:
-            return json.loads((self._index_dir / STAMP_FILE).read_text(encoding="utf-8")).get("library")
-        except (OSError, ValueError):
-            return None
 
     def _ensure_consistent(self) -> None:
         """First run: ingest the seeds. Afterwards: rebuild when the derived stores lag the manifest."""
@@ -166,7 +124,7 @@ class Library:
 
     def _derived_is_current(self) -> bool:
         wanted = self.manifest.stamp()
-        return self._read_stamp() == wanted and self.store.get_meta("stamp") == wanted
+        return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
 
     def _reopen_index(self) -> None:
         self._engine.close()
@@ -176,12 +134,12 @@ class Library:
     def _invalidate_stamps(self) -> None:
         """Mark the derived stores as in flux before changing them: a crash from here on forces a rebuild."""
         self.store.set_meta("stamp", "writing")
-        self._write_stamp("writing")
+        write_stamp(self._index_dir, "writing")
 
     def refresh(self) -> bool:
         """Pick up changes written by another process (``paperdeck add`` while the app is open)."""
         self.manifest.reload()
-        if self._read_stamp() != self.manifest.stamp():
+        if read_stamp(self._index_dir) != self.manifest.stamp():
             return False  # a writer is mid-way; the next refresh will see its commit
         if not any(self._index_dir.glob("*.toc")):
             return False
@@ -346,7 +304,7 @@ class Library:
         finally:
             fresh.close()
         self._swap_in(fresh_store_path, fresh_dir)
-        self._write_stamp(stamp)
+        write_stamp(self._index_dir, stamp)
         self._report_progress(len(entries), len(entries), "done")
         self.messages.extend(problems)
         return problems
@@ -377,7 +335,7 @@ class Library:
         self.manifest.save()
         stamp = self.manifest.stamp()
         self.store.set_meta("stamp", stamp)
-        self._write_stamp(stamp)
+        write_stamp(self._index_dir, stamp)
 
     def _report_progress(self, done: int, total: int, label: str) -> None:
         if self.progress is not None:
@@ -406,7 +364,7 @@ class Library:
             self._index_dir.mkdir(parents=True, exist_ok=True)
             self._ix = windex.create_in(str(self._index_dir), build_schema())
             self._engine = SearchEngine(self._ix, self.store)
-            self._write_stamp("")
+            write_stamp(self._index_dir, "")
         self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
         self.rebuild()
 
@@ -438,12 +396,12 @@ class Library:
             return self._engine.highlight_paper(paper, query, as_you_type)
 
     def stats(self) -> LibraryStats:
-        papers = list(self.store.iter_papers())
+        papers, with_code = self.store.counts()
         return LibraryStats(
-            papers=len(papers),
+            papers=papers,
             sources=len(self.manifest.sources),
             source_names=tuple(e.id for e in self.manifest.sources.values()),
             index_docs=self._ix.doc_count(),
-            with_code=sum(1 for p in papers if p.code_urls),
+            with_code=with_code,
             locations=locations.describe(),
         )

@@ -278,9 +278,11 @@ class SearchEngine:
                         if len(t) >= 3 and not t.isdigit()][:SIMILAR_TERMS]
             key_terms = [t for t, _ in weighted]
             q = wq.Or([wq.Term(field, t, boost=w) for field in ("title", "abstract") for t, w in weighted])
-            results = searcher.search(q, limit=limit, mask={docnum})
+            mask, scores = self.evaluator().evaluate(q)
+            mask = mask & self.snapshot().live
+            mask[docnum] = False  # not the paper itself
             keys = self.snapshot().keys
-            found = [(keys[hit.docnum], hit.score or 0.0) for hit in results]
+            found = [(keys[d], score) for d, score in ranked(mask, scores, 0, limit)]
         analyzer = self._ix.schema["abstract"].analyzer
         surface = _surface_words(text, analyzer)
         records = self._store.get_many([k for k, _ in found])

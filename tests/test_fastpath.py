@@ -19,7 +19,9 @@ QUERIES = [
     "attention", "sparse attention", "pruning OR quantization", "pruning NOT language", "title:pruning",
     "attenti*", "atention~", '"sparse fine-tuning"', "language models", "title:learning abstract:robust",
     "author:lewis", "year:[2017 TO 2020]", "(diffusion OR distillation) AND NOT image", "model^3 OR data",
-    "sparse ANDMAYBE attention", "retrieval ANDNOT augmented",
+    "sparse ANDMAYBE attention", "retrieval ANDNOT augmented", '"large language models"', '"language model"',
+    'title:"sparse attention"', '"fine tuning" lora', '"mixture of experts"^2 OR moe', '"the the"',
+    '"diffusion models"~3',
 ]
 
 
@@ -71,6 +73,7 @@ def test_fast_path_after_a_second_segment_and_a_deletion(library, tmp_path: Path
 
 
 words = st.sampled_from(["attention", "sparse", "model", "language", "pruning", "diffusion", "retrieval",
+                         "\"language models\"", "\"sparse attention\"", "title:\"large language\"",
                          "title:learning", "abstract:data", "quant*", "NOT image", "OR", "AND", "graph"])
 
 
