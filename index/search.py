@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
@@ -93,11 +94,41 @@ class SearchEngine:
             evaluator = self.evaluator()
             for fieldname in ("title", "abstract"):
                 evaluator.lengths(fieldname)
+            steps = evaluator.preload_steps()
+        for step in steps:  # one term at a time, so a search typed meanwhile waits for one term at most
+            with self._lock:
+                if self._closed or evaluator is not self._evaluator:
+                    return
+                step()
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            self._snapshot = Snapshot(self._searcher.reader())
+            reader = self._searcher.reader()
+            path = self._snapshot_path()
+            loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
+            self._snapshot = loaded or Snapshot(reader)
+            if loaded is None and path is not None:
+                self._save_snapshot(path)
         return self._snapshot
+
+    def _snapshot_path(self) -> Path | None:
+        """``.snapshot-<generation>.pickle`` in the index folder (a dot file: not part of the index stamp)."""
+        folder = getattr(self._ix.storage, "folder", None)
+        generation = getattr(self._searcher.reader(), "generation", lambda: None)()
+        if folder is None or generation is None:
+            return None
+        return Path(folder) / f".snapshot-{generation}.pickle"
+
+    def _save_snapshot(self, path: Path) -> None:
+        """Best effort: a read-only or full cache folder only means the next start rebuilds it."""
+        assert self._snapshot is not None
+        try:
+            for old in path.parent.glob(".snapshot-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+            self._snapshot.save(path)
+        except OSError:
+            pass
 
     def evaluator(self) -> QueryEvaluator:
         if self._evaluator is None:

@@ -13,7 +13,10 @@ them only cost build time; a column is written once per document and read back i
 from __future__ import annotations
 
 import json
+import os
+import pickle
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -21,7 +24,7 @@ from .models import FACETS
 
 FACET_COLUMN = "facets"
 COLUMN_FACETS = tuple(f for f in FACETS if f != "bookmarked")  # "bookmarked" comes from the bookmark store
-SORT_KEYS = ("date", "title", "upvotes")
+SNAPSHOT_VERSION = 1
 
 
 def column_value(key: str, facets: dict[str, list[str]], date: str, title: str, upvotes: int) -> bytes:
@@ -60,20 +63,19 @@ class Snapshot:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.keys: list[str] = [""] * self.size
-        self.doc_by_key: dict[str, int] = {}
         values: dict[str, dict[str, int]] = {f: {} for f in COLUMN_FACETS}
         pairs: dict[str, tuple[list[int], list[int]]] = {f: ([], []) for f in COLUMN_FACETS}
-        dates, titles, upvotes = [""] * self.size, [""] * self.size, [0] * self.size
-        column = reader.column_reader(FACET_COLUMN, translate=False) if reader.has_column(FACET_COLUMN) else ()
+        self._dates, self._titles, self._upvotes = [""] * self.size, [""] * self.size, [0] * self.size
+        raw = list(reader.column_reader(FACET_COLUMN, translate=False)) if reader.has_column(FACET_COLUMN) else []
         live = self.live
-        for docnum, raw in enumerate(column):
-            if not raw or not live[docnum]:
+        # One parse of the whole column: a JSON array, with null for deleted or empty rows (3x faster than
+        # one json.loads per document at 100,000 papers).
+        rows = json.loads(b"[" + b",".join(r if r and live[n] else b"null" for n, r in enumerate(raw)) + b"]")
+        for docnum, data in enumerate(rows):
+            if data is None:
                 continue
-            data = json.loads(raw)
-            key = data["k"]
-            self.keys[docnum] = key
-            self.doc_by_key[key] = docnum
-            dates[docnum], titles[docnum], upvotes[docnum] = data["d"], data["t"], data["u"]
+            self.keys[docnum] = data["k"]
+            self._dates[docnum], self._titles[docnum], self._upvotes[docnum] = data["d"], data["t"], data["u"]
             for facet, facet_values in data["f"].items():
                 ids = values.get(facet)
                 if ids is None:
@@ -86,8 +88,14 @@ class Snapshot:
                     docs.append(docnum)
                     vids.append(vid)
         self.facets = {f: FacetArrays(list(values[f]), *pairs[f]) for f in COLUMN_FACETS}
-        self._sort_columns = (dates, titles, upvotes)
         self._orders: dict[str, np.ndarray] = {}
+        self._doc_by_key: dict[str, int] | None = None
+
+    @property
+    def doc_by_key(self) -> dict[str, int]:
+        if self._doc_by_key is None:
+            self._doc_by_key = {key: n for n, key in enumerate(self.keys) if key}
+        return self._doc_by_key
 
     def mask_of(self, docnums: Iterable[int]) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
@@ -99,15 +107,54 @@ class Snapshot:
     def order(self, sort: str) -> np.ndarray:
         """Live documents in ``sort`` order: date (newest first, then title), title, upvotes (then date)."""
         if sort not in self._orders:
-            dates, titles, upvotes = self._sort_columns
-            date_rank = np.unique(np.asarray(dates, dtype=str), return_inverse=True)[1]
-            title_rank = np.unique(np.asarray(titles, dtype=str), return_inverse=True)[1]
-            if sort == "title":
-                keys = (-date_rank, title_rank)
-            elif sort == "upvotes":
-                keys = (title_rank, -date_rank, -np.asarray(upvotes, dtype=np.int64))
+            docs = range(self.size)
+            dates, titles, upvotes = self._dates, self._titles, self._upvotes
+            # Python's sort on the string lists: numpy's unique over 100,000 long unicode strings took a
+            # second and 300 MB. Stable sorts, least significant key first.
+            if sort == "title":  # then newest first
+                ordered = sorted(docs, key=dates.__getitem__, reverse=True)
+                ordered.sort(key=titles.__getitem__)
             else:
-                keys = (title_rank, -date_rank)
-            ordered = np.lexsort(keys)  # the last key is the primary one
-            self._orders[sort] = ordered[self.live[ordered]].astype(np.int32)
+                ordered = sorted(docs, key=titles.__getitem__)
+                ordered.sort(key=dates.__getitem__, reverse=True)
+            if sort == "upvotes":
+                ordered.sort(key=upvotes.__getitem__, reverse=True)
+            array = np.asarray(ordered, dtype=np.int32)
+            self._orders[sort] = array[self.live[array]]
         return self._orders[sort]
+
+    # -- a copy on disk per index generation ------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Keep this snapshot next to the index, so the next start loads it instead of rebuilding it."""
+        state = {"version": SNAPSHOT_VERSION, "size": self.size, "live": self.live, "keys": self.keys,
+                 "dates": self._dates, "titles": self._titles, "upvotes": self._upvotes,
+                 "facets": {f: (a.values, a.docs, a.value_ids) for f, a in self.facets.items()},
+                 "orders": {name: self.order(name) for name in ("date", "title", "upvotes")}}
+        temporary = path.with_name(path.name + ".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    @classmethod
+    def load(cls, path: Path, size: int) -> Snapshot | None:
+        """The saved snapshot if it is there, readable and of this layout and size; otherwise None."""
+        try:
+            with path.open("rb") as handle:
+                state = pickle.load(handle)  # our own cache file in the user's cache folder
+            if state.get("version") != SNAPSHOT_VERSION or state.get("size") != size:
+                return None
+            snap = cls.__new__(cls)
+            snap.size, snap.live, snap.keys = state["size"], state["live"], state["keys"]
+            snap._dates, snap._titles, snap._upvotes = state["dates"], state["titles"], state["upvotes"]
+            snap.facets = {}
+            for facet, (values, docs, value_ids) in state["facets"].items():
+                arrays = FacetArrays.__new__(FacetArrays)
+                arrays.values, arrays.docs, arrays.value_ids = values, docs, value_ids
+                arrays.index = {v: i for i, v in enumerate(values)}
+                snap.facets[facet] = arrays
+            snap._orders = dict(state["orders"])
+            snap._doc_by_key = None
+            return snap
+        except Exception:  # a torn or foreign file: rebuild from the index (and overwrite it)
+            return None

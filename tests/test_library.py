@@ -102,7 +102,9 @@ def _index_files(home: Path) -> list[str]:
 
 def test_the_index_has_files_to_damage(seeded_home: Path) -> None:
     names = _index_files(seeded_home)
-    assert any(n.endswith(".toc") for n in names) and any(n.endswith(".seg") for n in names)
+    # Separate segment files (not Whoosh's compound .seg): table of contents, postings, terms, columns.
+    for kind in (".toc", ".pst", ".trm", ".facets.col", "._abstract_len.col"):
+        assert any(n.endswith(kind) for n in names), kind
 
 
 def _damage(path: Path, how: str) -> None:
@@ -114,7 +116,7 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
 
 
-@pytest.mark.parametrize("kind", [".toc", ".seg"])
+@pytest.mark.parametrize("kind", [".toc", ".pst", ".trm", ".facets.col"])
 @pytest.mark.parametrize("how", ["truncate", "zero", "delete"])
 def test_any_damaged_index_file_is_moved_aside_and_rebuilt(seeded_home: Path, kind: str, how: str) -> None:
     index = seeded_home / "cache" / "index"
