@@ -23,7 +23,7 @@ from .durable import Timeout, file_lock
 from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import build_schema
-from .indexing import build_index, index_keys
+from .indexing import PARALLEL_BATCH, build_index, index_keys
 from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
@@ -330,6 +330,8 @@ class Library:
     def _index_keys(self, keys: set[str]) -> None:
         index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)
         self._engine.refresh()
+        if len(keys) >= PARALLEL_BATCH:  # a big batch: save the facet snapshot now (3 s at 100k papers, ~1 %
+            self._engine.snapshot()       # of the build) rather than on the app's next start
 
     def _commit_manifest(self) -> None:
         self.manifest.save()

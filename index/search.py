@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -86,20 +87,23 @@ class SearchEngine:
             return changed
 
     def warm(self) -> None:
-        """Build the per-generation snapshot and vocabulary now (e.g. in a worker right after opening)."""
-        with self._lock:
-            self._check_open()
-            self.snapshot()
-            self.vocabulary()
-            evaluator = self.evaluator()
-            for fieldname in ("title", "abstract"):
-                evaluator.lengths(fieldname)
-            steps = evaluator.preload_steps()
-        for step in steps:  # one term at a time, so a search typed meanwhile waits for one term at most
+        """Build the per-generation snapshot, vocabulary and field lengths and decode the most common terms
+        now (e.g. in a worker right after opening). One step per lock hold, so the first search typed
+        meanwhile waits for one step at most, not for all of them."""
+        evaluator = self.evaluator()
+        first = [self.snapshot, self.vocabulary, *(partial(evaluator.lengths, f) for f in ("title", "abstract"))]
+        if self._run_steps(first, evaluator):
+            with self._lock:
+                steps = evaluator.preload_steps()
+            self._run_steps(steps, evaluator)
+
+    def _run_steps(self, steps: list[Callable[[], object]], evaluator: QueryEvaluator) -> bool:
+        for step in steps:
             with self._lock:
                 if self._closed or evaluator is not self._evaluator:
-                    return
+                    return False  # a rebuild or a refresh replaced what was being warmed
                 step()
+        return True
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:

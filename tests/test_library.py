@@ -237,3 +237,16 @@ def test_searches_keep_answering_from_the_old_index_during_a_rebuild(library) ->
     assert [h.paper.key for h in during.hits] == [h.paper.key for h in before.hits]
     assert seen[0] is not None and library.stats().papers == UNIQUE_SEED_PAPERS
     assert not list(locations.index_dir().parent.glob("index.new-*"))  # nothing left beside the index
+
+
+def test_a_torn_snapshot_file_beside_the_index_is_rebuilt_and_replaced(seeded_home: Path) -> None:
+    index = seeded_home / "cache" / "index"
+    with Library() as library:
+        library.warm()
+    [saved] = list(index.glob(".snapshot-*.pickle"))
+    saved.write_bytes(saved.read_bytes()[:100])
+    with Library() as library:
+        assert library.search(SearchRequest("sparse attention")).total == 12
+        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 108
+    assert saved.stat().st_size > 1000  # written again from the index
+    assert library.messages == []  # a derived cache, not worth a message
