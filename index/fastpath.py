@@ -35,6 +35,27 @@ WARM_PHRASE_TERMS = 10  # ... and the positions of the first of them
 Dense = tuple[np.ndarray, np.ndarray]  # (bool mask per document, float64 score per document)
 
 
+class _ArrayCache:
+    """Least recently used (document array, value array) pairs per term, bounded by total length."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+
+    def get(self, key: tuple[str, str], load: Callable[[], tuple[np.ndarray, np.ndarray]]):  # type: ignore[no-untyped-def]
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found
+        found = self._items[key] = load()
+        self._size += len(found[0])
+        while self._size > self._limit and len(self._items) > 1:
+            _, (old, _) = self._items.popitem(last=False)
+            self._size -= len(old)
+        return found
+
+
 class QueryEvaluator:
     """Per searcher (one index generation): posting arrays, field lengths, and the evaluation itself."""
 
@@ -42,42 +63,19 @@ class QueryEvaluator:
         self._searcher = searcher
         self.size = searcher.doc_count_all()
         self._leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
+        self._postings = _ArrayCache(CACHE_POSTINGS)
+        self._positions = _ArrayCache(CACHE_POSITIONS)
         self._lengths: dict[str, np.ndarray] = {}
-        self._values: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached_values = 0
         weighting = searcher.weighting
         self._bm25 = weighting if type(weighting) is BM25F else None
 
     # -- posting arrays ---------------------------------------------------------------------------------------
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers (ascending) and weights of one term, across segments."""
-        key = (fieldname, text)
-        found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
-        field = self._searcher.schema[fieldname]
-        btext = field.to_bytes(text)
-        id_parts, weight_parts = [], []
-        for reader, offset in self._leaves:
-            if (fieldname, btext) not in reader:
-                continue
-            ids, weights = _read_matcher(reader.postings(fieldname, btext))
-            id_parts.append(ids + offset)
-            weight_parts.append(weights)
-        if id_parts:  # 8 bytes a posting in the cache; scores are computed in float64
-            found = (np.concatenate(id_parts).astype(np.int32), np.concatenate(weight_parts).astype(np.float32))
-        else:
-            found = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-        self._postings[key] = found
-        self._cached += len(found[0])
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, (old_ids, _) = self._postings.popitem(last=False)
-            self._cached -= len(old_ids)
-        return found
+        """Document numbers (ascending) and weights of one term, across segments (float32: 8 bytes a
+        posting in the cache; scores are computed in float64)."""
+        return self._postings.get((fieldname, text), lambda: self._across_segments(
+            fieldname, text, _read_matcher, np.float32))
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` as Whoosh's scorer sees it (decoded from one byte)."""
@@ -209,29 +207,21 @@ class QueryEvaluator:
 
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Every (document, position) of a term as two flat arrays (cached like the postings)."""
-        key = (fieldname, text)
-        found = self._values.get(key)
-        if found is not None:
-            self._values.move_to_end(key)
-            return found
+        return self._positions.get((fieldname, text), lambda: self._across_segments(
+            fieldname, text, lambda m: _flatten_positions(*_read_matcher_values(m)), np.int32))
+
+    def _across_segments(self, fieldname: str, text: str, read, second_type) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+        """``read`` each segment's posting matcher into (documents, values); documents made global."""
         btext = self._searcher.schema[fieldname].to_bytes(text)
-        doc_parts, position_parts = [], []
+        doc_parts, value_parts = [], []
         for reader, offset in self._leaves:
             if (fieldname, btext) in reader:
-                ids, values = _read_matcher_values(reader.postings(fieldname, btext))
-                docs, positions = _flatten_positions(ids, values)
+                docs, values = read(reader.postings(fieldname, btext))
                 doc_parts.append(docs + offset)
-                position_parts.append(positions)
-        if doc_parts:
-            found = (np.concatenate(doc_parts).astype(np.int32), np.concatenate(position_parts).astype(np.int32))
-        else:
-            found = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-        self._values[key] = found
-        self._cached_values += len(found[0])
-        while self._cached_values > CACHE_POSITIONS and len(self._values) > 1:
-            _, (old, _) = self._values.popitem(last=False)
-            self._cached_values -= len(old)
-        return found
+                value_parts.append(values)
+        if not doc_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=second_type)
+        return np.concatenate(doc_parts).astype(np.int32), np.concatenate(value_parts).astype(second_type)
 
     def _whoosh(self, q: wq.Query) -> Dense:
         """A subtree numpy does not handle (a phrase, a range...): Whoosh matches and scores it."""
