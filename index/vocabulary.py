@@ -69,14 +69,6 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.words)
 
-    def count(self, word: str) -> int:
-        i = self._index.get(word)
-        return self.counts[i] if i is not None else 0
-
-    def in_field(self, word: str, fieldname: str | None = None) -> bool:
-        i = self._index.get(word)
-        return i is not None and bool(self.masks[i] & FIELD_BITS.get(fieldname or "", ANY_FIELD))
-
     def expand_prefix(self, prefix: str, fieldname: str | None = None, limit: int = 48) -> list[str]:
         """The ``limit`` most frequent words starting with ``prefix`` (in ``fieldname``, or either field)."""
         bit = FIELD_BITS.get(fieldname or "", ANY_FIELD)

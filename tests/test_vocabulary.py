@@ -39,7 +39,7 @@ def test_edit_distance_candidates_rank_by_frequency() -> None:
 
 def test_the_library_vocabulary_covers_the_seeds_and_grows_with_added_papers(library, tmp_path: Path) -> None:
     vocabulary = library._engine.vocabulary()
-    assert len(vocabulary) > 5000 and vocabulary.in_field("attention", "title")
+    assert len(vocabulary) > 5000 and vocabulary.expand_prefix("attention", "title")[0] == "attention"
     assert "the" not in vocabulary.words  # stop words are not searchable, so they are not expanded to
     page = tmp_path / "new.txt"
     page.write_text("Zymurgical Transformers\n\nWe apply zymurgical attention to brewing schedules and more "
