@@ -110,10 +110,20 @@ class SearchEngine:
             reader = self._searcher.reader()
             path = self._snapshot_path()
             loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
+            if loaded is not None and not self._matches_index(loaded):
+                loaded = None  # a stray file from another index of the same generation: rebuild it
             self._snapshot = loaded or Snapshot(reader)
             if loaded is None and path is not None:
                 self._save_snapshot(path)
         return self._snapshot
+
+    def _matches_index(self, snap: Snapshot) -> bool:
+        """Spot-check a loaded snapshot: its keys at a few live documents must be the index's own."""
+        live = np.flatnonzero(snap.live)
+        if not len(live):
+            return True
+        samples = {int(live[0]), int(live[-1]), int(live[len(live) // 2])}
+        return all(self._searcher.stored_fields(d).get("key") == snap.keys[d] for d in samples)
 
     def _snapshot_path(self) -> Path | None:
         """``.snapshot-<generation>.pickle`` in the index folder (a dot file: not part of the index stamp)."""

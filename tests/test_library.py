@@ -250,3 +250,20 @@ def test_a_torn_snapshot_file_beside_the_index_is_rebuilt_and_replaced(seeded_ho
         assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 108
     assert saved.stat().st_size > 1000  # written again from the index
     assert library.messages == []  # a derived cache, not worth a message
+
+
+def test_a_snapshot_file_of_another_library_is_not_trusted(seeded_home: Path, tmp_path: Path) -> None:
+    index = seeded_home / "cache" / "index"
+    with Library() as library:
+        library.warm()
+    [saved] = list(index.glob(".snapshot-*.pickle"))
+    from paperdeck.index.snapshot import Snapshot
+
+    foreign = Snapshot.load(saved, UNIQUE_SEED_PAPERS)
+    assert foreign is not None
+    foreign.keys = list(reversed(foreign.keys))  # same size and generation, other documents
+    foreign.save(saved)
+    with Library() as library:
+        top = library.search(SearchRequest("sparse attention")).hits[0].paper.title
+        assert top == "Efficient Content-Based Sparse Attention with Routing Transformers"
+        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 108
