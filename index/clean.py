@@ -39,6 +39,11 @@ def clean_paragraph(text: str) -> str:
     return _SPACES.sub(" ", strip_control(text).replace("\n", " ")).strip()
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 paper``, ``2 papers`` (thousands separated): every count the user reads is said this way."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
 def normalise_title(title: str) -> str:
     """The form two titles are compared in: NFKC, case-folded, only letters and digits, single spaces.
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from whoosh import index as windex
 
 from . import locations
+from .clean import plural
 from .durable import Timeout, file_lock
 from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
@@ -251,7 +252,7 @@ class Library:
             self._commit_manifest()
         remaining = sum(1 for k in affected if self.store.get(k, follow_aliases=False) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
-                            reason=f"{len(affected) - remaining} papers dropped, {remaining} kept (seen elsewhere)")
+                            reason=f"{plural(len(affected) - remaining, 'paper')} dropped, {remaining:,} kept (seen elsewhere)")
 
     def _find_source(self, text: str) -> SourceEntry:
         sources = self.manifest.sources

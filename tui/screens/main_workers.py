@@ -13,6 +13,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from paperdeck.index.bookmarks import BookmarkStore
+from paperdeck.index.clean import plural
 from paperdeck.index.export import export_bookmarks
 from paperdeck.index.models import Paper, SearchRequest
 
@@ -100,14 +101,14 @@ class MainScreenWorkers:
             problems = self.library.rebuild()
         finally:
             self.library.progress = None
-        summary = f"Rebuilt the index: {self.library.stats().papers} papers."
+        summary = f"Rebuilt the index: {plural(self.library.stats().papers, 'paper')}."
         self.post_message(LibraryChanged(" ".join([summary, *problems])))
 
     @work(thread=True, group="export", exit_on_error=False, description="export bookmarks")
     def export_worker(self, fmt: str, path: Path) -> None:
         try:
             path.write_text(export_bookmarks(self.bookmarks.all(), fmt), encoding="utf-8")
-            self.app.call_from_thread(self.notify, f"Exported {len(self.bookmarks)} bookmarks to {path}",
+            self.app.call_from_thread(self.notify, f"Exported {plural(len(self.bookmarks), 'bookmark')} to {path}",
                                       markup=False)
         except (OSError, ValueError) as err:
             self.app.call_from_thread(self.notify, f"Could not export to {path}: {err}", severity="error",

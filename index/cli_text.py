@@ -1,0 +1,35 @@
+"""Everything the command line writes goes through here, so nothing untrusted reaches the terminal as control.
+
+Why a module of its own: titles, file names, URLs and keys come from files anyone can craft, from old libraries
+and from hand-edited bookmarks; a ``print`` that forgot to escape one of them could set the window title, clear
+the screen or fake an output line. Commands call ``out``/``err``/``out_json`` and never ``print``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .clean import plural  # noqa: F401 - re-exported for the commands
+from .safety import for_terminal, json_for_terminal
+
+
+def out(*parts: object, sep: str = " ") -> None:
+    """One or more lines on stdout; each part escaped for the terminal (newlines between lines kept)."""
+    sys.stdout.write(for_terminal(sep.join(str(p) for p in parts), multiline=True) + "\n")
+
+
+def err(line: object) -> None:
+    """A message on stderr, on one line whatever it quotes."""
+    sys.stderr.write(for_terminal(line) + "\n")
+    sys.stderr.flush()
+
+
+def out_json(data: Any) -> None:
+    """JSON on stdout, ASCII-escaped wherever a character could act on a terminal (``\\u009b``)."""
+    sys.stdout.write(json_for_terminal(data) + "\n")
+
+
+def field(text: object) -> str:
+    """A value embedded in a line: escaped on its own, so a newline in it cannot start a new output line."""
+    return for_terminal(text)
