@@ -18,7 +18,9 @@ from typing import Any
 from . import locations
 from .clean import one_line
 from .durable import Timeout, file_lock, load_json_recovering, save_json_with_backup
+from .links import canonical_url, normalise_arxiv_id
 from .models import Paper
+from .safety import bookmark_fields
 
 STORE_VERSION = 1
 
@@ -50,24 +52,27 @@ class Bookmark:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Bookmark:
-        if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not data["key"]:
-            raise ValueError("a bookmark needs a non-empty 'key'")
-        tags = data.get("tags") or []
-        if not isinstance(tags, list):
-            raise ValueError(f"bookmark {data['key']!r}: 'tags' must be a list")
+    def from_dict(cls, data: dict[str, Any], dropped: list[str] | None = None) -> Bookmark:
+        """A bookmark from JSON, every field checked and made inert (``safety.bookmark_fields``); what had to be
+        dropped is appended to ``dropped``. Raises ``ValueError`` when there is no key."""
+        if not isinstance(data, dict):
+            raise ValueError("a bookmark must be an object")
+        fields, problems = bookmark_fields(data)
+        if dropped is not None and problems:
+            dropped.append(f"bookmark {fields['key']!r}: dropped {', '.join(problems)}")
+        title = fields["title"] or fields["key"]
         return cls(
-            key=data["key"],
-            title=str(data.get("title") or data["key"]),
-            url=str(data.get("url") or ""),
-            added_at=str(data.get("added_at") or _now()),
-            tags=tuple(clean_tags(str(t) for t in tags)),
-            note=str(data.get("note") or ""),
-            code_url=data.get("code_url") or None,
-            arxiv_id=data.get("arxiv_id") or None,
-            authors=tuple(str(a) for a in data.get("authors") or () if a),
-            year=str(data["year"]) if data.get("year") else None,
-            doi=data.get("doi") or None,
+            key=fields["key"],
+            title=title,
+            url=fields["url"] or canonical_url(title, normalise_arxiv_id(fields["arxiv_id"] or "")),
+            added_at=fields["added_at"] or _now(),
+            tags=tuple(clean_tags(fields["tags"])),
+            note=fields["note"],
+            code_url=fields["code_url"],
+            arxiv_id=fields["arxiv_id"],
+            authors=tuple(fields["authors"]),
+            year=fields["year"],
+            doi=fields["doi"],
         )
 
     @classmethod
@@ -229,11 +234,19 @@ class BookmarkStore:
 
     def import_json(self, text: str) -> int:
         """Merge bookmarks from an export; existing ones keep their data, new ones are added. Returns added."""
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
         items = data.get("bookmarks") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValueError("expected a JSON list of bookmarks (or an object with a 'bookmarks' list)")
-        incoming = [Bookmark.from_dict(item) for item in items]
+        incoming = []
+        for number, item in enumerate(items, start=1):  # a bad record is skipped and reported; the rest land
+            try:
+                incoming.append(Bookmark.from_dict(item, self.messages))
+            except ValueError as err:
+                self.messages.append(f"bookmark {number}: {err}: skipped")
 
         def change(current: dict[str, Bookmark]) -> int:
             added = 0

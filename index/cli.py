@@ -358,6 +358,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     store = BookmarkStore()
     for message in store.messages:
         _err(f"paperdeck: {message}")
+    store.messages.clear()
     action = args.action
     if action == "list":
         items = [b for b in store.all() if not args.tag or args.tag in b.tags]
@@ -411,6 +412,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot read {args.file}: {err.strerror}") from None
         except ValueError as err:
             raise UsageError(f"{args.file} is not a bookmark export: {err}") from None
+        for message in store.messages:
+            _err(f"paperdeck: {args.file}: {message}")
         out(f"imported {plural(added, 'new bookmark')} ({len(store):,} in all)")
         return 0
     raise UsageError(f"unknown bookmarks action {action!r}")

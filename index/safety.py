@@ -131,3 +131,51 @@ def clipboard_text(text: object) -> str:
     line = one_line(str(text))
     line = _TERMINAL_UNSAFE.sub("", line)  # one_line keeps nothing unsafe; this is the belt to its braces
     return line[:MAX_CLIPBOARD_CHARS]
+
+
+_BOOKMARK_TEXT = ("key", "title", "added_at", "arxiv_id", "year", "doi")
+
+
+def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A bookmark record (imported, or loaded from a file an older version or a person wrote) with every field
+    of the right type and inert: single-line text, a multi-line note without controls, links validated.
+    Returns the cleaned fields and what was dropped. Raises ``ValueError`` only when there is no usable key.
+
+    Why lenient beyond the key: the bookmark file holds what the user wrote; refusing one odd field would
+    throw the whole file aside, so a bad value is dropped (and reported), never the bookmark.
+    """
+    key = one_line(data["key"]) if isinstance(data.get("key"), str) else ""
+    if not key:
+        raise ValueError("a bookmark needs a non-empty 'key'")
+    dropped: list[str] = []
+    clean: dict[str, Any] = {}
+    for name in _BOOKMARK_TEXT:
+        value = data.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and name == "year":
+            value = str(value)
+        if value is not None and not isinstance(value, str):
+            dropped.append(f"{name} (not text)")
+            value = None
+        clean[name] = one_line(value)[:MAX_URL_CHARS] if value else None
+    clean["key"] = key
+    note = data.get("note")
+    if note is not None and not isinstance(note, str):
+        dropped.append("note (not text)")
+    clean["note"] = "\n".join(one_line(line) for line in note.split("\n")).strip() if isinstance(note, str) else ""
+    for name in ("tags", "authors"):
+        values = data.get(name)
+        if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+            dropped.append(f"{name} (not a list of text)")
+            values = None
+        clean[name] = [v for v in (one_line(v) for v in values or []) if v]
+    for name in ("url", "code_url"):
+        value = data.get(name)
+        if value in (None, ""):
+            clean[name] = None
+            continue
+        try:
+            clean[name] = check_url(value)
+        except LinkRejected as err:
+            dropped.append(f"{name} ({err})")
+            clean[name] = None
+    return clean, dropped
