@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from paperdeck.index.export import markdown_link
 from paperdeck.index.models import SORT_ORDERS
+from paperdeck.index.safety import safe_url
 from ..widgets.filter_pane import FilterPanes
 from ..widgets.reader import Reader, SimilarList
 from ..widgets.result_list import ResultList
@@ -69,10 +70,18 @@ class MainScreenActions:
         if text:
             self.clipboard_worker(text, what)
 
+    def _checked_link(self, url: str, what: str) -> str | None:
+        """The link if it may be copied or opened; re-checked here because old libraries and hand-edited
+        bookmark files were never validated on the way in."""
+        checked = safe_url(url)
+        if checked is None:
+            self.notify(f"Not using {what}: it is not a plain http(s) link.", severity="warning", markup=False)
+        return checked
+
     def action_copy_link(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self._copy(paper.url, "the paper link")
+            self._copy(self._checked_link(paper.url, "the paper link"), "the paper link")
 
     def action_copy_code(self) -> None:
         paper = self.current_paper()
@@ -81,7 +90,7 @@ class MainScreenActions:
         if not paper.code_urls:
             self.notify("This paper has no code link.", severity="warning", markup=False)
             return
-        self._copy(paper.code_urls[0], "the code link")
+        self._copy(self._checked_link(paper.code_urls[0], "the code link"), "the code link")
 
     def action_copy_markdown(self) -> None:
         paper = self.current_paper()
@@ -90,9 +99,10 @@ class MainScreenActions:
 
     def action_open_browser(self) -> None:
         paper = self.current_paper()
-        if paper is not None:
-            self.app.open_url(paper.url)
-            self.notify(f"Opening {paper.url}", markup=False)
+        url = self._checked_link(paper.url, "the paper link") if paper is not None else None
+        if url is not None:
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", markup=False)
 
     def action_similar(self) -> None:
         paper = self.current_paper()
