@@ -24,9 +24,13 @@ _ESCAPE_SEQUENCE = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
 def strip_control(text: str) -> str:
-    """Remove escape sequences and control/bidi/zero-width characters; keep tabs and newlines."""
-    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    """Remove escape sequences and control/bidi/zero-width characters; keep tabs and newlines (Unicode line and
+    paragraph separators become newlines: some terminals and editors break lines at them)."""
+    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text)).translate(_LINE_SEPARATORS)
 
 
 def one_line(text: str) -> str:
