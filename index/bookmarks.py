@@ -64,7 +64,7 @@ class Bookmark:
         return cls(
             key=fields["key"],
             title=title,
-            url=fields["url"] or canonical_url(title, normalise_arxiv_id(fields["arxiv_id"] or "")),
+            url=fields["url"] or canonical_url(title[:200], normalise_arxiv_id(fields["arxiv_id"] or "")),
             added_at=fields["added_at"] or _now(),
             tags=tuple(clean_tags(fields["tags"])),
             note=fields["note"],

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from ..clean import clean_paragraph, latex_to_display, one_line, title_key
+from ..clean import clean_paragraph, latex_to_display, one_line, strip_control, title_key
 from ..links import canonical_url, classify, extract_links, normalise_arxiv_id
 from ..models import Link, PageSeen, Paper
 
@@ -32,7 +32,7 @@ def clean_text(value: object) -> str:
     """Metadata text: mojibake repaired (ftfy), control characters removed, line wraps and indents undone."""
     if value is None:
         return ""
-    text = str(value)
+    text = strip_control(str(value))  # first: ftfy would take C1 controls for mojibake and half-strip escapes
     if any(ord(ch) > 127 for ch in text):
         text = _ftfy().fix_text(text, normalization="NFC")
     return clean_paragraph(text)
