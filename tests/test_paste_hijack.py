@@ -17,6 +17,7 @@ from paperdeck.index.library import Library
 from paperdeck.tui.clipboard import copy_everywhere
 from paperdeck.tui.testing import make_app, settle
 from test_hostile_text import screen_text
+from test_tui_pilot import notifications, search_for
 from test_real_terminal import Tmux, need, x_display  # noqa: F401 - x_display is a fixture used below
 
 pytestmark = pytest.mark.slow
@@ -84,14 +85,10 @@ async def test_c_in_the_app_copies_an_inert_link_that_runs_nothing_when_pasted(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"quixotic")
-        main = await settle(pilot)
-        assert main.results.total == 1
+        assert (await search_for(pilot, "quixotic")).results.total == 1
         await pilot.press("escape", "c")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
-        osc52 = app.clipboard
-        screen = screen_text(app)
+        notes, osc52, screen = notifications(app), app.clipboard, screen_text(app)
     assert notes[-1] == "Copied the code link via OSC 52 and xclip"
     assert "Quixotic Hijack Paper #" in screen and printable(screen)  # shown inert on screen too
     clip = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, timeout=10,
