@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .clean import one_line
 from .cli_text import err as _err
+from .cli_text import ProgressBar as _ProgressBar
 from .cli_text import field, out, plural
 from .cli_text import out_json as _out_json
 from .export import FORMATS, export_bookmarks
@@ -156,29 +157,6 @@ def _open_library(show_progress: bool = True) -> Library:
         _err(f"paperdeck: {message}")
     library.messages.clear()
     return library
-
-
-class _ProgressBar:
-    """A rich progress bar on stderr, started lazily so quick commands print nothing."""
-
-    def __init__(self) -> None:
-        self._progress: Any = None
-        self._task: Any = None
-
-    def update(self, done: int, total: int, label: str) -> None:
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task("indexing", total=total)
-        self._progress.update(self._task, completed=done, total=total, description=one_line(label)[:40])
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
 
 def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .clean import plural  # noqa: F401 - re-exported for the commands
+from .clean import one_line, plural  # noqa: F401 - plural is re-exported for the commands
 from .safety import for_terminal, json_for_terminal
 
 
@@ -33,3 +33,29 @@ def out_json(data: Any) -> None:
 def field(text: object) -> str:
     """A value embedded in a line: escaped on its own, so a newline in it cannot start a new output line."""
     return for_terminal(text)
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, started lazily so quick commands print nothing."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("indexing", total=total)
+        from rich.markup import escape  # a file name like "[bold]x.txt" is text, not rich markup
+
+        label = escape(for_terminal(one_line(label))[:40])
+        self._progress.update(self._task, completed=done, total=total, description=label)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
