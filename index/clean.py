@@ -30,7 +30,8 @@ _LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 def strip_control(text: str) -> str:
     """Remove escape sequences and control/bidi/zero-width characters; keep tabs and newlines (Unicode line and
     paragraph separators become newlines: some terminals and editors break lines at them)."""
-    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text)).translate(_LINE_SEPARATORS)
+    text = _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return text.translate(_LINE_SEPARATORS) if "\u2028" in text or "\u2029" in text else text
 
 
 def one_line(text: str) -> str:
