@@ -12,6 +12,7 @@ Cleaning on the way *in* lives in ``clean`` (what is removed) and ``sources.fiel
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -40,6 +41,17 @@ class LinkRejected(ValueError):
 
 
 def check_url(raw: object) -> str:
+    """See ``_check_url``; answers for text are cached, because bookmark files re-check the same links on every
+    read (each write re-reads the file under its lock)."""
+    return _check_url_cached(raw) if isinstance(raw, str) else _check_url(raw)
+
+
+@functools.lru_cache(maxsize=8192)
+def _check_url_cached(raw: str) -> str:
+    return _check_url(raw)
+
+
+def _check_url(raw: object) -> str:
     """The one link validator: an http(s) URL with a parsed host, no whitespace or controls, at most
     ``MAX_URL_CHARS``; ``doi:...`` and ``arXiv:...`` become https links. Raises ``LinkRejected``.
 
@@ -134,6 +146,7 @@ def clipboard_text(text: object) -> str:
 
 
 _BOOKMARK_TEXT = ("key", "title", "added_at", "arxiv_id", "year", "doi")
+_line = functools.lru_cache(maxsize=16384)(one_line)  # the same bookmark texts are read again on every write
 
 
 def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -144,7 +157,7 @@ def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     Why lenient beyond the key: the bookmark file holds what the user wrote; refusing one odd field would
     throw the whole file aside, so a bad value is dropped (and reported), never the bookmark.
     """
-    key = one_line(data["key"]) if isinstance(data.get("key"), str) else ""
+    key = _line(data["key"]) if isinstance(data.get("key"), str) else ""
     if not key:
         raise ValueError("a bookmark needs a non-empty 'key'")
     dropped: list[str] = []
@@ -156,7 +169,7 @@ def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if value is not None and not isinstance(value, str):
             dropped.append(f"{name} (not text)")
             value = None
-        clean[name] = one_line(value)[:MAX_URL_CHARS] if value else None
+        clean[name] = _line(value)[:MAX_URL_CHARS] if value else None
     clean["key"] = key
     note = data.get("note")
     if note is not None and not isinstance(note, str):
@@ -167,7 +180,7 @@ def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
             dropped.append(f"{name} (not a list of text)")
             values = None
-        clean[name] = [v for v in (one_line(v) for v in values or []) if v]
+        clean[name] = [v for v in (_line(v) for v in values or []) if v]
     for name in ("url", "code_url"):
         value = data.get(name)
         if value in (None, ""):
