@@ -8,16 +8,20 @@ import json
 import os
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from hostile import PASTE_HIJACK, printable
+from paperdeck.index.export import markdown_text
 from paperdeck.index.library import Library
+from paperdeck.index.models import Link
 from paperdeck.tui.clipboard import copy_everywhere
+from paperdeck.tui.screens.main import MainScreen
 from paperdeck.tui.testing import make_app, settle
 from test_hostile_text import screen_text
-from test_tui_pilot import notifications, search_for
+from test_tui_pilot import fake_clipboard, notifications, search_for  # noqa: F401 - fake_clipboard: a fixture
 from test_real_terminal import Tmux, need, x_display  # noqa: F401 - x_display is a fixture used below
 
 pytestmark = pytest.mark.slow
@@ -113,3 +117,23 @@ def test_even_a_raw_hijack_string_handed_to_the_clipboard_is_copied_inert(x_disp
     shell.tmux.wait_for("touch pwned #")
     shell.settle("AFTER-RAW-COPY")
     assert not (shell.folder / "pwned").exists()
+
+
+async def test_copy_and_open_recheck_links_from_an_old_library(seeded_home, monkeypatch,
+                                                               fake_clipboard: list[str]) -> None:  # noqa: F811
+    """A library written before links were validated: the keys refuse its bad links and say so."""
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await search_for(pilot, "pruning")
+        hostile = replace(main.current_paper(), url="javascript:alert(1)",
+                          links=[Link(PASTE_HIJACK, "code", "github.com")])
+        monkeypatch.setattr(MainScreen, "current_paper", lambda self: hostile)
+        await pilot.press("escape", "y", "c", "o", "m")
+        await settle(pilot)
+        notes = notifications(app)
+    assert opened == []
+    assert notes.count("Not using the paper link: it is not a plain http(s) link.") == 2  # y and o
+    assert "Not using the code link: it is not a plain http(s) link." in notes
+    assert fake_clipboard == [markdown_text(hostile.title)]  # m: without a valid link, the title alone
