@@ -80,7 +80,8 @@ async def test_c_in_the_app_copies_an_inert_link_that_runs_nothing_when_pasted(
     crafted = tmp_path / "crafted.json"
     crafted.write_text(json.dumps([{"paper": {
         "id": "2401.06666", "title": "Quixotic Hijack \x1b]0;owned\x07Paper\n#",
-        "summary": "We release code at " + PASTE_HIJACK + " for everyone.", "githubRepo": PASTE_HIJACK}}]))
+        "summary": "We release code at " + PASTE_HIJACK + " for everyone.", "githubRepo": PASTE_HIJACK,
+        "authors": [{"name": "Mallory \x1b[5mBlink\u202e"}], "projectPage": "javascript:alert(1)"}}]))
     with Library() as library:
         [report] = library.add([crafted])
     assert report.status == "added"
@@ -94,7 +95,9 @@ async def test_c_in_the_app_copies_an_inert_link_that_runs_nothing_when_pasted(
         await settle(pilot)
         notes, osc52, screen = notifications(app), app.clipboard, screen_text(app)
     assert notes[-1] == "Copied the code link via OSC 52 and xclip"
-    assert "Quixotic Hijack Paper #" in screen and printable(screen)  # shown inert on screen too
+    assert "Quixotic Hijack Paper #" in screen and "Mallory Blink" in screen  # shown inert on screen too
+    assert printable(screen) and "javascript" not in screen
+    assert "   code https://github.com/a/b\n" in screen  # the reader's only code link: the one from the abstract
     clip = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, timeout=10,
                           env={**os.environ, "DISPLAY": x_display}).stdout.decode("utf-8")
     assert clip == osc52 == "https://github.com/a/b"
