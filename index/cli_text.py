@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from .clean import one_line, plural  # noqa: F401 - plural is re-exported for the commands
-from .safety import for_terminal, json_for_terminal
+from .safety import for_terminal, json_for_terminal, safe_url
 
 
 def out(*parts: object, sep: str = " ") -> None:
@@ -26,8 +26,27 @@ def err(line: object) -> None:
 
 
 def out_json(data: Any) -> None:
-    """JSON on stdout, ASCII-escaped wherever a character could act on a terminal (``\\u009b``)."""
-    sys.stdout.write(json_for_terminal(data) + "\n")
+    """JSON on stdout, ASCII-escaped wherever a character could act on a terminal (``\\u009b``), its links
+    re-checked (a library or bookmark file written before links were validated may hold any string)."""
+    sys.stdout.write(json_for_terminal(checked_links(data)) + "\n")
+
+
+def checked_links(data: Any) -> Any:
+    """``data`` with every ``url``/``code_url`` that is not a valid http(s) link set to null, and such links
+    left out of ``code_urls`` and ``links`` lists."""
+    if isinstance(data, list):
+        return [checked_links(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    clean = {key: checked_links(value) for key, value in data.items()}
+    for key in ("url", "code_url"):
+        if isinstance(clean.get(key), str):
+            clean[key] = safe_url(clean[key])
+    if isinstance(clean.get("code_urls"), list):
+        clean["code_urls"] = [u for u in clean["code_urls"] if safe_url(u)]
+    if isinstance(clean.get("links"), list):
+        clean["links"] = [link for link in clean["links"] if not isinstance(link, dict) or link.get("url")]
+    return clean
 
 
 def field(text: object) -> str:

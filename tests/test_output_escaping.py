@@ -245,3 +245,24 @@ def test_hostile_pieces_cover_what_the_issue_names() -> None:
     joined = "".join(PIECES)
     for piece in ("\x1b[201~", "\x1b]", "\x9b", "\u202e", "\u200b", "\n", "javascript:", "file:", "data:"):
         assert piece in joined
+
+
+def test_links_from_an_old_library_are_checked_again_in_cli_output(seeded_home: Path, monkeypatch, capsys) -> None:
+    """Records written before links were validated: text and JSON output show no bad link."""
+    from dataclasses import replace
+
+    from paperdeck.index.library import Library
+    from paperdeck.index.models import Link
+
+    with Library() as library:
+        paper = library.search("pruning").hits[0].paper
+    old = replace(paper, url="javascript:alert(1)", links=[Link(PASTE_HIJACK, "code", "github.com"),
+                                                            Link("https://ok.example/x", "project", "ok.example")])
+    monkeypatch.setattr(Library, "get", lambda self, key: old)
+    code, text, _ = run(capsys, "show", paper.key)
+    assert code == 0 and printable(text) and "javascript" not in text and "touch pwned" not in text
+    assert "(link withheld: not a plain http(s) URL)" in text and "project: https://ok.example/x" in text
+    code, dumped, _ = run(capsys, "show", paper.key, "--json")
+    data = json.loads(dumped)
+    assert data["url"] is None and data["code_urls"] == []
+    assert data["links"] == [{"url": "https://ok.example/x", "kind": "project", "host": "ok.example"}]
