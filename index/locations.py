@@ -77,6 +77,17 @@ def bookmarks_path() -> Path:
     return data_dir() / "bookmarks.json"
 
 
+def fetched_sources_dir(kind: str) -> Path:
+    """Where ``paperdeck fetch`` keeps what it downloads (``hf``, ``arxiv``), as ordinary source files.
+
+    With the user data rather than the cache: the downloads are sources a rebuild reads, and a listing that has
+    changed since (today's upvotes) cannot be downloaded again as it was.
+    """
+    path = data_dir() / "sources" / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def settings_path() -> Path:
     """App settings such as the chosen theme."""
     return config_dir() / "settings.json"
@@ -97,4 +108,5 @@ def describe() -> dict[str, str]:
         "records": str(record_store_path()),
         "manifest": str(manifest_path()),
         "bookmarks": str(bookmarks_path()),
+        "fetched": str(data_dir() / "sources"),
     }
