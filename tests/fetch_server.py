@@ -22,14 +22,22 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from paperdeck.index import cli_fetch, locations
+from paperdeck.index.fetch import NetPolicy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EMPTY_FEED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
               b"<title>empty</title></feed>\n")
 HUGE = 200 * 1000 * 1000
+NOV_28 = FIXTURES / "hf_api_json" / "api_daily_papers_2025-11-28.json"
+NOV_28_KEY = json.loads(NOV_28.read_bytes())[0]["paper"]["id"]  # a paper only that day's listing brings
 
 
 class FixtureServer:
@@ -162,6 +170,43 @@ class FixtureServer:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped reading at its cap, as it should
         handler.close_connection = True
+
+
+# -- pytest fixtures shared by the fetch tests (imported by name) ---------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    running = FixtureServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the downloader asked for, in seconds (recorded, never waited)."""
+    return []
+
+
+@pytest.fixture
+def policy(sleeps: list[float]) -> NetPolicy:
+    return NetPolicy(read_timeout=5.0, sleep=sleeps.append)
+
+
+@pytest.fixture
+def cli_env(server: FixtureServer, policy: NetPolicy, seeded_home: Path,
+            monkeypatch: pytest.MonkeyPatch) -> FixtureServer:
+    """The CLI pointed at the test server, with the recorded-sleep policy, on a seeded library."""
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    monkeypatch.setenv("PAPERDECK_ARXIV_ENDPOINT", f"{server.url}/api/query")
+    monkeypatch.setattr(cli_fetch, "net_policy", lambda service: policy)
+    return server
+
+
+def fetched_files(kind: str = "hf") -> list[Path]:
+    """Every file a fetch kept (sources and markers), leaving out the lock and temporary files."""
+    return sorted(p for p in locations.fetched_sources_dir(kind).rglob("*") if p.is_file() and
+                  not p.name.startswith("."))
 
 
 if __name__ == "__main__":

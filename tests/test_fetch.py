@@ -7,7 +7,6 @@ the real one except that waiting is recorded instead of done (``sleeps``), so no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fetch_server import FIXTURES, FixtureServer
+from fetch_server import FIXTURES, NOV_28, FixtureServer, cli_env, fetched_files, policy, server, sleeps  # noqa: F401 (fixtures)
 from paperdeck.index import cli, cli_fetch, locations
 from paperdeck.index.fetch import (Downloader, NetPolicy, build_query, day_period, fetch_arxiv, fetch_hf,
                                    missing_days, month_period, week_period)
@@ -23,40 +22,7 @@ from paperdeck.index.fetch.hf import iter_history
 from paperdeck.index.fetch.http import USER_AGENT, parse_retry_after
 from paperdeck.index.library import Library
 
-NOV_28 = FIXTURES / "hf_api_json" / "api_daily_papers_2025-11-28.json"
 AFTER_NOV_28 = datetime(2025, 11, 29, 6, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    running = FixtureServer().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def policy(sleeps: list[float]) -> NetPolicy:
-    return NetPolicy(read_timeout=5.0, sleep=sleeps.append)
-
-
-@pytest.fixture
-def cli_env(server: FixtureServer, policy: NetPolicy, seeded_home: Path,
-            monkeypatch: pytest.MonkeyPatch) -> FixtureServer:
-    """The CLI pointed at the test server, with the recorded-sleep policy, on a seeded library."""
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("PAPERDECK_ARXIV_ENDPOINT", f"{server.url}/api/query")
-    monkeypatch.setattr(cli_fetch, "net_policy", lambda service: policy)
-    return server
-
-
-def fetched_files(kind: str = "hf") -> list[Path]:
-    return sorted(p for p in locations.fetched_sources_dir(kind).rglob("*") if p.is_file() and
-                  not p.name.startswith("."))
 
 
 def test_since_until_adds_the_fixture_papers_and_a_second_run_fetches_nothing(
@@ -96,7 +62,7 @@ def test_refresh_fetches_a_finished_day_again_and_keeps_it_when_unchanged(
 
 
 def test_today_is_fetched_on_every_run_and_each_changed_listing_is_kept(
-        server: FixtureServer, policy: NetPolicy, isolated_home: Path) -> None:
+        server: FixtureServer, policy: NetPolicy, seeded_home: Path) -> None:
     items = json.loads(NOV_28.read_bytes())
     key = items[0]["paper"]["id"]
     morning = datetime(2025, 11, 28, 9, tzinfo=timezone.utc)
@@ -116,7 +82,7 @@ def test_today_is_fetched_on_every_run_and_each_changed_listing_is_kept(
 
 
 def test_a_day_fetched_while_open_is_fetched_once_more_after_it_ends(
-        server: FixtureServer, policy: NetPolicy, isolated_home: Path) -> None:
+        server: FixtureServer, policy: NetPolicy, seeded_home: Path) -> None:
     day = day_period(date(2025, 11, 28))
     with Library() as library, Downloader(policy) as downloader:
         statuses = [fetch_hf([day], library, downloader, endpoint=server.url, now=when).results[0].status
@@ -143,7 +109,7 @@ def test_a_served_month_listing_is_one_file(cli_env: FixtureServer, capsys: pyte
     assert "5 new papers" in capsys.readouterr().out
 
 
-def test_pages_are_joined_into_one_file(server: FixtureServer, policy: NetPolicy, isolated_home: Path) -> None:
+def test_pages_are_joined_into_one_file(server: FixtureServer, policy: NetPolicy, seeded_home: Path) -> None:
     items = json.loads(NOV_28.read_bytes())
     many = [{**items[n % 5], "paper": {**items[n % 5]["paper"], "id": f"2511.{n:05d}"}} for n in range(130)]
     server.days[("2025-11-28", "0")] = json.dumps(many[:100]).encode()
@@ -191,7 +157,7 @@ def test_an_endpoint_that_is_not_http_is_a_mistake(
 
 
 def test_arxiv_pages_are_kept_once_at_arxivs_pace(
-        server: FixtureServer, isolated_home: Path) -> None:
+        server: FixtureServer, seeded_home: Path) -> None:
     query = build_query("testing", [], None, date(2026, 1, 1))
     server.arxiv[(query, 0)] = (FIXTURES / "arxiv_atom_xml" / "arxivpy_2026_q_testing_s0_m100_cfe7536492ca.body.xml"
                                 ).read_bytes()
