@@ -101,8 +101,11 @@ def hf_periods(args: argparse.Namespace, today: date) -> list[Period]:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from . import locations
     from .cli import UsageError, _open_library
     from .fetch import Downloader, FetchBusy, arxiv_endpoint, build_query, fetch_arxiv, fetch_hf, hf_endpoint
+    from .fetch.hf import hf_base
+    from .fetch import fetching
 
     now = utc_now()
     try:
@@ -117,43 +120,21 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     show = None if args.json else _print_result
     try:
         with _open_library() as library, Downloader(net_policy(args.service)) as downloader:
-            if args.service == "hf":
-                from .fetch.hf import hf_base
-                from .fetch.snapshots import service_lock
-
-                with service_lock(hf_base()):
-                    run = _resume(library, hf_base(), show)
+            base = hf_base() if args.service == "hf" else locations.fetched_sources_dir("arxiv")
+            with fetching(base, library, show) as run:
+                if args.service == "hf":
                     fresh = fetch_hf(periods, library, downloader, endpoint=endpoint, refresh=args.refresh,
                                      now=now, on_result=show)
-            else:
-                from . import locations
-                from .fetch.snapshots import service_lock
-
-                base = locations.fetched_sources_dir("arxiv")
-                with service_lock(base):
-                    run = _resume(library, base, show)
+                else:
                     fresh = fetch_arxiv(search_query, library, downloader, max_results=args.max,
                                         endpoint=endpoint, now=now, on_result=show)
-            run.results.extend(fresh.results)
-            run.error = fresh.error
+                run.results.extend(fresh.results)
+                run.error = fresh.error
             total = library.stats().papers
     except FetchBusy as err:
         print(f"paperdeck: {err}", file=sys.stderr)
         return 1
     return _finish(run, total, args.json)
-
-
-def _resume(library: Any, base: Any, show: Any) -> FetchRun:
-    """Add whole downloads an interrupted run saved but never added."""
-    from .fetch.snapshots import FetchRun, result_from_report, unadded_sources
-
-    run = FetchRun("resume")
-    pending = unadded_sources(base, set(library.manifest.sources))
-    for path, report in zip(pending, library.add(pending) if pending else []):
-        run.results.append(result_from_report(f"{path.parent.name}/{path.name}", "resumed", path, report))
-        if show:
-            show(run.results[-1])
-    return run
 
 
 def _print_result(result: PeriodResult) -> None:

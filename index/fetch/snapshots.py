@@ -135,6 +135,22 @@ def service_lock(base: Path) -> Iterator[None]:
         lock.release()
 
 
+@contextmanager
+def fetching(base: Path, library: Any, on_result: OnResult | None = None) -> Iterator[FetchRun]:
+    """Hold the service's lock and first add what an interrupted run saved but never added.
+
+    The caller fetches inside the block and appends its results to the yielded run.
+    """
+    with service_lock(base):
+        run = FetchRun(base.name)
+        pending = unadded_sources(base, set(library.manifest.sources))
+        for path, report in zip(pending, library.add(pending) if pending else []):
+            run.results.append(result_from_report(f"{path.parent.name}/{path.name}", "resumed", path, report))
+            if on_result:
+                on_result(run.results[-1])
+        yield run
+
+
 def unadded_sources(base: Path, known: set[str]) -> list[Path]:
     """Whole downloads that never reached the library (the run was stopped between saving and adding)."""
     return sorted(p for p in base.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()
