@@ -81,9 +81,7 @@ def hf_periods(args: argparse.Namespace, today: date) -> list[Period]:
         periods = [month_period(args.month)]
     elif args.since:
         if args.since == "last":
-            first = last_fetched_day()
-            if first is None:
-                raise ValueError("nothing fetched yet to resume from: use --since YYYY-MM-DD")
+            first = last_fetched_day() or today  # nothing fetched yet: start with today (cron's first run)
         else:
             try:
                 first = date.fromisoformat(args.since)

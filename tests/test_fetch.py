@@ -122,8 +122,8 @@ def test_pages_are_joined_into_one_file(server: FixtureServer, policy: NetPolicy
 def test_since_last_resumes_from_the_last_day_fetched(
         cli_env: FixtureServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(cli_fetch, "utc_now", lambda: AFTER_NOV_28.replace(day=30))
-    assert cli.main(["fetch", "hf", "--since", "last"]) == 2
-    assert "nothing fetched yet" in capsys.readouterr().err
+    assert cli.main(["fetch", "hf", "--since", "last", "--json"]) == 0  # nothing fetched yet: today
+    assert [p["period"] for p in json.loads(capsys.readouterr().out)["periods"]] == ["2025-11-30"]
     assert cli.main(["fetch", "hf", "--date", "2025-11-28"]) == 0
     capsys.readouterr()
     assert cli.main(["fetch", "hf", "--since", "last", "--json"]) == 0

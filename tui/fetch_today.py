@@ -64,6 +64,8 @@ def fetch_missing_days(main: MainScreen) -> FetchRun:
             run.error = fresh.error
     except (FetchBusy, ValueError, OSError) as err:  # another fetch, a bad HF_ENDPOINT, an unwritable folder
         run.error = str(err)
+    except Exception as err:  # anything else (the library busy with a rebuild): said, never swallowed
+        run.error = f"{type(err).__name__}: {err}"
     main.post_message(LibraryChanged(summarise(run)))
     return run
 
