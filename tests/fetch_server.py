@@ -129,22 +129,15 @@ class FixtureServer:
             self._send(handler, 200, b"<html>this is not json", "application/json")
         elif fault == "redirect":
             self._send(handler, 302, b"", "text/plain", {"Location": f"http://localhost:{self.port}/api/elsewhere"})
-        elif fault == "cut":
+        elif fault in ("cut", "slow"):
             handler.send_response(200)
             handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", "100000")
+            handler.send_header("Content-Length", "100000")  # more than will ever come
             handler.end_headers()
             handler.wfile.write(b'[{"paper": {"id": "2511.00001", "title": "Cut sho')
             handler.wfile.flush()
-            handler.close_connection = True
-        elif fault == "slow":
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", "1000")
-            handler.end_headers()
-            handler.wfile.write(b"[")
-            handler.wfile.flush()
-            self.release.wait(60)
+            if fault == "slow":
+                self.release.wait(60)  # stall: the client's read timeout must end it
             handler.close_connection = True
         elif fault == "huge":
             self._huge(handler)

@@ -233,3 +233,14 @@ def test_build_query_accepts_or_refuses_with_a_reason(query: str, categories: li
     else:
         assert built and all(f"cat:{c}" in built for c in categories)
 
+
+
+def test_trending_is_kept_at_each_fetch_that_differs(cli_env: FixtureServer,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env.periods[("trending", "")] = NOV_28.read_bytes()
+    assert cli.main(["fetch", "hf", "--trending"]) == 0
+    assert cli.main(["fetch", "hf", "--trending"]) == 0
+    out = capsys.readouterr().out
+    assert "fetched  trending  (5 papers, 5 new)" in out and "unchanged  trending  (same as the last fetch)" in out
+    assert cli_env.requests[0][1] == {"sort": ["trending"]}
+    assert [p.parent.name for p in fetched_files()] == ["trending"]
