@@ -101,9 +101,9 @@ def hf_periods(args: argparse.Namespace, today: date) -> list[Period]:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from . import locations
     from .cli import UsageError, _open_library
-    from .fetch import Downloader, FetchBusy, arxiv_endpoint, build_query, fetch_arxiv, fetch_hf, hf_endpoint
+    from .fetch import Downloader, FetchBusy, arxiv_endpoint, build_query, fetch_arxiv, fetch_hf, fetching, \
+        hf_endpoint
     from .fetch.hf import hf_base
-    from .fetch import fetching
 
     now = utc_now()
     try:
@@ -155,7 +155,7 @@ def _finish(run: FetchRun, total: int, as_json: bool) -> int:
     fetched = sum(r.status in ("fetched", "resumed") for r in run.results)
     if as_json:
         _out_json({"periods": [r.to_json() for r in run.results], "fetched": fetched,
-                          "new_papers": run.new_papers, "library_papers": total, "error": run.error})
+                   "new_papers": run.new_papers, "library_papers": total, "error": run.error})
     else:
         counts = {s: sum(r.status == s for r in run.results) for s in ("fetched", "unchanged", "already fetched")}
         print(f"{counts['fetched']} fetched, {counts['unchanged']} unchanged, {counts['already fetched']} already "
