@@ -77,6 +77,16 @@ def bookmarks_path() -> Path:
     return data_dir() / "bookmarks.json"
 
 
+def settings_path() -> Path:
+    """App settings such as the chosen theme."""
+    return config_dir() / "settings.json"
+
+
+def library_lock_path() -> Path:
+    """Lock taken by any process that writes the index or the record store."""
+    return cache_dir() / "library.lock"
+
+
 def fetched_sources_dir(kind: str) -> Path:
     """Where ``paperdeck fetch`` keeps what it downloads (``hf``, ``arxiv``), as ordinary source files.
 
@@ -86,16 +96,6 @@ def fetched_sources_dir(kind: str) -> Path:
     path = data_dir() / "sources" / kind
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def settings_path() -> Path:
-    """App settings such as the chosen theme."""
-    return config_dir() / "settings.json"
-
-
-def library_lock_path() -> Path:
-    """Lock taken by any process that writes the index or the record store."""
-    return cache_dir() / "library.lock"
 
 
 def describe() -> dict[str, str]:
@@ -108,5 +108,4 @@ def describe() -> dict[str, str]:
         "records": str(record_store_path()),
         "manifest": str(manifest_path()),
         "bookmarks": str(bookmarks_path()),
-        "fetched": str(data_dir() / "sources"),
     }
