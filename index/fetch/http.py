@@ -171,7 +171,7 @@ def _check_status(response: httpx.Response, host: str) -> None:
 
 def _read_capped(response: httpx.Response, host: str, cap: int) -> bytes:
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+    if declared.isascii() and declared.isdigit() and int(declared) > cap:
         raise FetchError(f"{host} offered {int(declared) // MIB} MiB, more than the {cap // MIB} MiB cap: not read")
     body = bytearray()
     for chunk in response.iter_bytes():
@@ -186,11 +186,11 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true too
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
