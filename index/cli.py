@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
+from .cli_fetch import add_fetch_parser, cmd_fetch
 from .clean import one_line
 from .cli_text import err as _err
 from .cli_text import ProgressBar as _ProgressBar
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
     bimport = bsub.add_parser("import", help="add bookmarks from a JSON export")
     bimport.add_argument("file", help="a JSON export")
+    add_fetch_parser(sub)
     return parser
 
 
@@ -399,7 +401,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
-    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks,
+    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, "fetch": cmd_fetch,
 }
 
 
