@@ -15,8 +15,10 @@ from .safety import for_terminal, json_for_terminal, safe_url
 
 
 def out(*parts: object, sep: str = " ") -> None:
-    """One or more lines on stdout; each part escaped for the terminal (newlines between lines kept)."""
+    """One or more lines on stdout; each part escaped for the terminal (newlines between lines kept). Flushed,
+    so a long command's report lines appear as they happen."""
     sys.stdout.write(for_terminal(sep.join(str(p) for p in parts), multiline=True) + "\n")
+    sys.stdout.flush()
 
 
 def err(line: object) -> None:
