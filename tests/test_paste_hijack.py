@@ -35,13 +35,14 @@ class Shell:
         self.folder = folder
         env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "TERM": "xterm-256color", "PS1": "$ ",
                "TMUX_TMPDIR": str(folder)}
-        self.tmux = Tmux(f"paperdeck-paste-{os.getpid()}", "bash --norc --noprofile", env)
+        self.tmux = Tmux(f"paperdeck-paste-{os.getpid()}", "env PS1='shell> ' bash --norc --noprofile", env)
+        self.tmux.wait_for("shell>", timeout=60)  # keys typed before readline starts can be lost
         self.run("cd " + str(folder) + "; bind 'set enable-bracketed-paste on'; echo READY-$((20+1))", "READY-21")
 
     def run(self, command: str, expect: str) -> None:
         self.tmux.send("-l", command)
         self.tmux.send("Enter")
-        self.tmux.wait_for(expect, timeout=30)
+        self.tmux.wait_for(expect, timeout=60)
 
     def paste_after(self, typed: str, text: str) -> None:
         buffer = self.folder.parent / "clip.txt"
