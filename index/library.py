@@ -2,8 +2,11 @@
 
 It owns the source manifest, the record store and the Whoosh index, keeps the derived two in step with the
 manifest, and serialises writers across processes with a lock file. Why derived data is checked on every open:
-the index is not crash-safe (a torn table of contents raises on open), so paperdeck treats any doubt about it
-as a reason to rebuild from the sources, moving the broken copy aside rather than deleting it.
+the index is not crash-safe (a torn table of contents raises on open), so a damaged index or store is rebuilt
+from the sources, the broken copy moved aside rather than deleted. Why only then: another process writing
+(the lock held, SQLite busy) or a full disk says nothing about the files, and moving a store another process is
+writing loses its work; so those are reported ("library busy", "No space left on device") and readers answer
+from the last committed state meanwhile.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,19 +24,18 @@ from whoosh import index as windex
 
 from . import locations
 from .durable import Timeout, file_lock
-from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
+from .integrity import IndexDamaged, confirm_damage, move_aside, open_whole_index, read_stamp, write_stamp
+from .leftovers import prune_leftovers
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import build_schema
 from .indexing import PARALLEL_BATCH, build_index, index_keys
+from .query import SearchCancelled
 from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
-from .store import Manifest, RecordStore, SourceEntry, now
+from .store import BUSY_MESSAGE, LibraryBusy, Manifest, RecordStore, SourceEntry, now, sqlite_fault, translated
 
-
-
-class LibraryBusy(Exception):
-    """Another process is writing the library; the caller should wait or try again."""
-
+__all__ = ["Library", "LibraryBusy", "UnknownSource", "IndexDamaged", "SearchCancelled"]
+READING_BUSY = "library busy: another paperdeck process is writing; showing the library as last saved"
 
 class UnknownSource(LookupError):
     """``remove`` was given a source that is not in the library (or matches several)."""
@@ -48,6 +51,8 @@ class Library:
         self.write_timeout = write_timeout
         self.progress = progress
         self._index_dir = locations.index_dir()
+        self._recovered: set[tuple[int, int]] = set()  # index generations already rebuilt after damage
+        self._prune_leftovers()
         self.manifest = Manifest(locations.manifest_path())
         if self.manifest.message:
             self.messages.append(self.manifest.message)
@@ -76,17 +81,37 @@ class Library:
 
     # -- opening and recovering ------------------------------------------------------------------------------
 
+    def _prune_leftovers(self) -> None:
+        reclaimed = prune_leftovers(self._index_dir.parent).message()
+        if reclaimed:
+            self.messages.append(reclaimed)
+
     def _open_store(self) -> RecordStore:
         path = locations.record_store_path()
         try:
-            store = RecordStore(path)
-            store.check()
-            return store
+            return self._checked_store(path)
         except sqlite3.DatabaseError as err:
-            kept = move_aside(path, extra_suffixes=("-wal", "-shm"))
-            self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
-            self._rebuild_announced = True
-            return RecordStore(path)
+            if sqlite_fault(err) != "damaged":
+                raise translated(err, path) from err  # busy or a full disk: the file is fine, say so
+            with self._writing():  # never move a store another process is writing
+                try:
+                    return self._checked_store(path)
+                except sqlite3.DatabaseError as again:
+                    if sqlite_fault(again) != "damaged":
+                        raise translated(again, path) from again
+                kept = move_aside(path, extra_suffixes=("-wal", "-shm"))
+                self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
+                self._rebuild_announced = True
+                return RecordStore(path, timeout=self.write_timeout)
+
+    def _checked_store(self, path: Path) -> RecordStore:
+        store = RecordStore(path, timeout=self.write_timeout)
+        try:
+            store.check()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def _open_index(self) -> windex.Index:
         ix, reason = open_whole_index(self._index_dir)
@@ -94,17 +119,40 @@ class Library:
             return ix
         if reason not in ("missing", None):
             # Another process may be between its commit and its stamp: look again while holding the lock.
-            with self._writing():
+            if not self._try_lock():
+                return self._open_while_busy()
+            try:
                 ix, reason = open_whole_index(self._index_dir)
                 if ix is not None:
                     return ix
                 kept = move_aside(self._index_dir)
                 self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
                 self._rebuild_announced = True
+            finally:
+                self._held_lock.release()
         self._index_dir.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self._index_dir), build_schema())
         write_stamp(self._index_dir, "")  # empty library stamp: forces a rebuild from the manifest below
         return ix
+
+    def _open_while_busy(self) -> windex.Index:
+        """The index as another process last committed it (its stamp lags while it writes)."""
+        try:
+            ix = windex.open_dir(str(self._index_dir))
+            ix.doc_count()
+        except Exception as err:
+            raise LibraryBusy(BUSY_MESSAGE) from err
+        self.messages.append(READING_BUSY)
+        return ix
+
+    def _try_lock(self) -> bool:
+        """Take the write lock only if it is free now (the caller releases ``self._held_lock``)."""
+        self._held_lock = file_lock(locations.library_lock_path(), timeout=0)
+        try:
+            self._held_lock.acquire()
+        except Timeout:
+            return False
+        return True
 
     def _ensure_consistent(self) -> None:
         """First run: ingest the seeds. Afterwards: rebuild when the derived stores lag the manifest."""
@@ -113,14 +161,21 @@ class Library:
             return
         if self._derived_is_current():
             return
-        with self._writing():  # a writer in another process may just be finishing: decide under the lock
+        if not self._try_lock():  # another process is writing: answer from its last commit, never wait or
+            if READING_BUSY not in self.messages:  # rebuild under it; the next refresh sees its work
+                self.messages.append(READING_BUSY)
+            return
+        try:
             self.manifest.reload()
             if self._derived_is_current():
                 self._reopen_index()
                 return
             if self.manifest.sources and not self._rebuild_announced:
                 self.messages.append("index out of date with the source list: rebuilt")
-            self._rebuild_locked()
+            with self._translated_errors():
+                self._rebuild_locked()
+        finally:
+            self._held_lock.release()
 
     def _derived_is_current(self) -> bool:
         wanted = self.manifest.stamp()
@@ -162,11 +217,24 @@ class Library:
         try:
             lock.acquire()
         except Timeout as err:
-            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
+            raise LibraryBusy(BUSY_MESSAGE) from err
         try:
-            yield
+            with self._translated_errors():
+                yield
         finally:
             lock.release()
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """SQLite's "database is locked" and "database or disk is full" as ``LibraryBusy`` and
+        ``OSError(ENOSPC)``: one line for the user, and never mistaken for damage."""
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            better = translated(err, locations.record_store_path())
+            if better is err:
+                raise
+            raise better from err
 
     def add(self, paths: Iterable[str | Path], year: int | None = None) -> list[SourceReport]:
         """Add files and folders. Unchanged files are skipped; a bad file changes nothing already indexed."""
@@ -185,43 +253,13 @@ class Library:
             self.manifest.reload()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
-            invalidated = False
-            for n, source in enumerate(files, start=1):
-                self._report_progress(n - 1, len(files), f"reading {source.name}")
-                try:
-                    digest, size = source.digest()
-                except OSError as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
-                    continue
-                known = self.manifest.sources.get(source.id)
-                if known and known.sha256 == digest and known.year == year:
-                    reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
-                    continue
-                try:
-                    papers, warnings_list = source.open(year, self.progress)
-                except SourceRejected as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.reason))
-                    continue
-                except OSError as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
-                    continue
-                if not invalidated:
-                    self._invalidate_stamps()
-                    invalidated = True
-                change = self.store.replace_source(source.id, papers, keep_if_empty=True)
-                warnings = [str(w) for w in warnings_list]
-                if change.count == 0:
-                    reports.append(SourceReport(source.id, "skipped", reason="no papers found",
-                                                warnings=tuple(warnings)))
-                    continue
-                affected |= change.affected
-                renamed.update(change.renamed)
-                status = "updated" if source.id in self.manifest.sources else "added"
-                self.manifest.sources[source.id] = SourceEntry(
-                    id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
-                    papers=change.count, warnings=warnings[:50])
-                reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
-                                            warnings=tuple(warnings)))
+            before = (self.store.get_meta("stamp"), read_stamp(self._index_dir))
+            try:
+                invalidated = self._add_each(files, year, reports, affected, renamed)
+            except BaseException:
+                if not affected:  # nothing was stored (a full disk, a busy store): the library is as it was
+                    self._restore_stamps(*before)
+                raise  # else stored but not indexed: the invalid stamps make the next start rebuild
             if invalidated:
                 self._index_keys(affected)
                 self._commit_manifest()
@@ -229,6 +267,60 @@ class Library:
                     self._migrate_bookmarks(renamed)
             self._report_progress(len(files), len(files), "done")
         return reports
+
+    def _add_each(self, files: list[SourceFile], year: int | None, reports: list[SourceReport],
+                  affected: set[str], renamed: dict[str, str]) -> bool:
+        """Store each file's papers (one transaction per file), collecting the keys to index. Returns whether
+        the derived stores were marked as in flux."""
+        invalidated = False
+        for n, source in enumerate(files, start=1):
+            self._report_progress(n - 1, len(files), f"reading {source.name}")
+            try:
+                digest, size = source.digest()
+            except OSError as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                continue
+            known = self.manifest.sources.get(source.id)
+            if known and known.sha256 == digest and known.year == year:
+                reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
+                continue
+            try:
+                papers, warnings_list = source.open(year, self.progress)
+            except SourceRejected as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.reason))
+                continue
+            except OSError as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                continue
+            if not invalidated:
+                self._invalidate_stamps()
+                invalidated = True
+            change = self.store.replace_source(source.id, papers, keep_if_empty=True)
+            warnings = [str(w) for w in warnings_list]
+            if change.count == 0:
+                reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+                                            warnings=tuple(warnings)))
+                continue
+            affected |= change.affected
+            renamed.update(change.renamed)
+            status = "updated" if source.id in self.manifest.sources else "added"
+            self.manifest.sources[source.id] = SourceEntry(
+                id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
+                papers=change.count, warnings=warnings[:50])
+            reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
+                                        warnings=tuple(warnings)))
+        return invalidated
+
+    def _restore_stamps(self, store_stamp: str | None, index_stamp: str | None) -> None:
+        """Best effort: put back the stamps from before an add that stored nothing (on a full disk this may
+        fail too; then the next start rebuilds)."""
+        try:
+            if store_stamp is not None and self.store.get_meta("stamp") == "writing":
+                self.store.set_meta("stamp", store_stamp)
+            if index_stamp is not None and read_stamp(self._index_dir) == "writing":
+                write_stamp(self._index_dir, index_stamp)
+        except (OSError, sqlite3.Error):
+            pass
 
     def _migrate_bookmarks(self, renamed: dict[str, str]) -> None:
         """Papers that gained an arXiv id changed key: move their bookmarks along (old keys also resolve)."""
@@ -345,30 +437,55 @@ class Library:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
+    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset(),
+               cancel: threading.Event | None = None) -> SearchResults:
+        """One search. ``cancel``: set it (from any thread) to stop this search at its next term with
+        ``SearchCancelled`` (the app cancels a search a newer one supersedes).
+
+        Only ``IndexDamaged`` (raised by the code reading Whoosh's files) leads to a rebuild, and only once
+        the damage is confirmed and once per index generation; every other exception reaches the caller.
+        """
         if isinstance(request, str):
             request = SearchRequest(query=request)
         try:
-            return self._engine.search(request, bookmarks)
-        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
-            return self._engine.search(request, bookmarks)
-        except ValueError:
-            raise  # a bad filter: the caller's mistake, not the index's
-        except Exception as err:  # damage that only shows when a postings block is read: rebuild, retry once
-            self.recover(f"index failed while searching ({type(err).__name__})")
-            return self._engine.search(request, bookmarks)
+            return self._search(request, bookmarks, cancel)
+        except IndexDamaged as damage:
+            self._recover_from(damage)
+            return self._search(request, bookmarks, cancel)
 
-    def recover(self, reason: str) -> None:
-        """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
-        with self._writing():
+    def _search(self, request: SearchRequest, bookmarks: frozenset[str],
+                cancel: threading.Event | None) -> SearchResults:
+        try:
+            return self._engine.search(request, bookmarks, cancel)
+        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
+            return self._engine.search(request, bookmarks, cancel)
+
+    def _recover_from(self, damage: IndexDamaged) -> None:
+        """Rebuild after a failed read of the index, if the integrity check confirms the damage; otherwise
+        (or if this index generation was already rebuilt once) the failure is raised as it is."""
+        generation = self._generation()
+        if generation in self._recovered:
+            raise damage  # rebuilt once already and still failing: say so instead of rebuilding per keystroke
+        self._recovered.add(generation)
+        with self._writing():  # no other writer is mid-commit while the files are judged and moved
+            reason = confirm_damage(self._index_dir, damage)
+            if reason is None:
+                raise damage.__cause__ or damage  # the files read fine: not damage, a failure to report
             self._engine.close()
             kept = move_aside(self._index_dir)
+            self.messages.append(f"index damaged ({reason}): kept as {kept.name}, rebuilt from the sources")
             self._index_dir.mkdir(parents=True, exist_ok=True)
             self._ix = windex.create_in(str(self._index_dir), build_schema())
             self._engine = SearchEngine(self._ix, self.store)
             write_stamp(self._index_dir, "")
-        self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
-        self.rebuild()
+            self._rebuild_locked()
+
+    def _generation(self) -> tuple[int, int]:
+        """This index's identity: the folder (a rebuild swaps in a new one) and its commit generation."""
+        try:
+            return self._index_dir.stat().st_ino, self._ix.latest_generation()
+        except OSError:
+            return 0, -1
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""
