@@ -11,37 +11,31 @@ from the last committed state meanwhile.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import threading
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as windex
 
 from . import locations
-from .durable import Timeout, file_lock
-from .integrity import IndexDamaged, confirm_damage, move_aside, open_whole_index, read_stamp, write_stamp
-from .leftovers import prune_leftovers
+from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
-from .schema import build_schema
-from .indexing import PARALLEL_BATCH, build_index, index_keys
+from .indexing import PARALLEL_BATCH, index_keys
 from .query import SearchCancelled
+from .recovery import READING_BUSY, LibraryRecovery
 from .search import EngineClosed, SearchEngine
-from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
-from .store import BUSY_MESSAGE, LibraryBusy, Manifest, RecordStore, SourceEntry, now, sqlite_fault, translated
+from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, seed_files
+from .store import LibraryBusy, Manifest, SourceEntry, now
 
 __all__ = ["Library", "LibraryBusy", "UnknownSource", "IndexDamaged", "SearchCancelled"]
-READING_BUSY = "library busy: another paperdeck process is writing; showing the library as last saved"
+
 
 class UnknownSource(LookupError):
     """``remove`` was given a source that is not in the library (or matches several)."""
 
 
-class Library:
+class Library(LibraryRecovery):
     """Sources in, search results out. Open with ``Library.open()``; close when done."""
 
     def __init__(self, progress: Progress | None = None, write_timeout: float = 30.0) -> None:
@@ -80,79 +74,6 @@ class Library:
         self.close()
 
     # -- opening and recovering ------------------------------------------------------------------------------
-
-    def _prune_leftovers(self) -> None:
-        reclaimed = prune_leftovers(self._index_dir.parent).message()
-        if reclaimed:
-            self.messages.append(reclaimed)
-
-    def _open_store(self) -> RecordStore:
-        path = locations.record_store_path()
-        try:
-            return self._checked_store(path)
-        except sqlite3.DatabaseError as err:
-            if sqlite_fault(err) != "damaged":
-                raise translated(err, path) from err  # busy or a full disk: the file is fine, say so
-            with self._writing():  # never move a store another process is writing
-                try:
-                    return self._checked_store(path)
-                except sqlite3.DatabaseError as again:
-                    if sqlite_fault(again) != "damaged":
-                        raise translated(again, path) from again
-                kept = move_aside(path, extra_suffixes=("-wal", "-shm"))
-                self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
-                self._rebuild_announced = True
-                return RecordStore(path, timeout=self.write_timeout)
-
-    def _checked_store(self, path: Path) -> RecordStore:
-        store = RecordStore(path, timeout=self.write_timeout)
-        try:
-            store.check()
-        except BaseException:
-            store.close()
-            raise
-        return store
-
-    def _open_index(self) -> windex.Index:
-        ix, reason = open_whole_index(self._index_dir)
-        if ix is not None:
-            return ix
-        if reason not in ("missing", None):
-            # Another process may be between its commit and its stamp: look again while holding the lock.
-            if not self._try_lock():
-                return self._open_while_busy()
-            try:
-                ix, reason = open_whole_index(self._index_dir)
-                if ix is not None:
-                    return ix
-                kept = move_aside(self._index_dir)
-                self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
-                self._rebuild_announced = True
-            finally:
-                self._held_lock.release()
-        self._index_dir.mkdir(parents=True, exist_ok=True)
-        ix = windex.create_in(str(self._index_dir), build_schema())
-        write_stamp(self._index_dir, "")  # empty library stamp: forces a rebuild from the manifest below
-        return ix
-
-    def _open_while_busy(self) -> windex.Index:
-        """The index as another process last committed it (its stamp lags while it writes)."""
-        try:
-            ix = windex.open_dir(str(self._index_dir))
-            ix.doc_count()
-        except Exception as err:
-            raise LibraryBusy(BUSY_MESSAGE) from err
-        self.messages.append(READING_BUSY)
-        return ix
-
-    def _try_lock(self) -> bool:
-        """Take the write lock only if it is free now (the caller releases ``self._held_lock``)."""
-        self._held_lock = file_lock(locations.library_lock_path(), timeout=0)
-        try:
-            self._held_lock.acquire()
-        except Timeout:
-            return False
-        return True
 
     def _ensure_consistent(self) -> None:
         """First run: ingest the seeds. Afterwards: rebuild when the derived stores lag the manifest."""
@@ -209,32 +130,6 @@ class Library:
         return changed
 
     # -- writing ---------------------------------------------------------------------------------------------
-
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the library's inter-process write lock; another writer for too long -> ``LibraryBusy``."""
-        lock = file_lock(locations.library_lock_path(), timeout=self.write_timeout)
-        try:
-            lock.acquire()
-        except Timeout as err:
-            raise LibraryBusy(BUSY_MESSAGE) from err
-        try:
-            with self._translated_errors():
-                yield
-        finally:
-            lock.release()
-
-    @contextmanager
-    def _translated_errors(self) -> Iterator[None]:
-        """SQLite's "database is locked" and "database or disk is full" as ``LibraryBusy`` and
-        ``OSError(ENOSPC)``: one line for the user, and never mistaken for damage."""
-        try:
-            yield
-        except sqlite3.OperationalError as err:
-            better = translated(err, locations.record_store_path())
-            if better is err:
-                raise
-            raise better from err
 
     def add(self, paths: Iterable[str | Path], year: int | None = None) -> list[SourceReport]:
         """Add files and folders. Unchanged files are skipped; a bad file changes nothing already indexed."""
@@ -363,62 +258,6 @@ class Library:
         with self._writing():
             return self._rebuild_locked()
 
-    def _rebuild_locked(self) -> list[str]:
-        """Rebuild with the write lock already held by the caller.
-
-        Everything is built beside the current record store and index, which keep answering searches (the app
-        stays usable during a rebuild); the new pair replaces the old one in one short step at the end.
-        """
-        problems: list[str] = []
-        self.manifest.reload()
-        stamp = self.manifest.stamp()
-        store_path = locations.record_store_path()
-        fresh_store_path = store_path.with_name(store_path.name + ".new")
-        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
-        for leftover in (fresh_store_path, *(fresh_store_path.with_name(fresh_store_path.name + s)
-                                             for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-        shutil.rmtree(fresh_dir, ignore_errors=True)
-        fresh_dir.mkdir(parents=True)
-        fresh = RecordStore(fresh_store_path)
-        try:
-            entries = list(self.manifest.sources.values())
-            for n, entry in enumerate(entries, start=1):
-                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
-                try:
-                    papers, _ = read_source(entry.id).open(entry.year, self.progress)
-                    fresh.replace_source(entry.id, papers)
-                except (OSError, SourceRejected) as err:
-                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                    "missing until the file is back")
-            build_index(fresh_dir, fresh, self._report_progress)
-            fresh.set_meta("stamp", stamp)
-        finally:
-            fresh.close()
-        self._swap_in(fresh_store_path, fresh_dir)
-        write_stamp(self._index_dir, stamp)
-        self._report_progress(len(entries), len(entries), "done")
-        self.messages.extend(problems)
-        return problems
-
-    def _swap_in(self, fresh_store_path: Path, fresh_dir: Path) -> None:
-        """Replace the record store and the index by freshly built ones, while no search is running."""
-        store_path = locations.record_store_path()
-        with self._engine.exclusive():
-            self._engine.close()
-            self.store.close()
-            for suffix in ("-wal", "-shm"):
-                store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
-            os.replace(fresh_store_path, store_path)
-            old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
-            if self._index_dir.exists():
-                os.replace(self._index_dir, old_dir)
-            os.replace(fresh_dir, self._index_dir)
-            shutil.rmtree(old_dir, ignore_errors=True)
-            self.store = RecordStore(store_path)
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
-
     def _index_keys(self, keys: set[str]) -> None:
         index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)
         self._engine.refresh()
@@ -430,10 +269,6 @@ class Library:
         stamp = self.manifest.stamp()
         self.store.set_meta("stamp", stamp)
         write_stamp(self._index_dir, stamp)
-
-    def _report_progress(self, done: int, total: int, label: str) -> None:
-        if self.progress is not None:
-            self.progress(done, total, label)
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -459,33 +294,6 @@ class Library:
             return self._engine.search(request, bookmarks, cancel)
         except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
             return self._engine.search(request, bookmarks, cancel)
-
-    def _recover_from(self, damage: IndexDamaged) -> None:
-        """Rebuild after a failed read of the index, if the integrity check confirms the damage; otherwise
-        (or if this index generation was already rebuilt once) the failure is raised as it is."""
-        generation = self._generation()
-        if generation in self._recovered:
-            raise damage  # rebuilt once already and still failing: say so instead of rebuilding per keystroke
-        self._recovered.add(generation)
-        with self._writing():  # no other writer is mid-commit while the files are judged and moved
-            reason = confirm_damage(self._index_dir, damage)
-            if reason is None:
-                raise damage.__cause__ or damage  # the files read fine: not damage, a failure to report
-            self._engine.close()
-            kept = move_aside(self._index_dir)
-            self.messages.append(f"index damaged ({reason}): kept as {kept.name}, rebuilt from the sources")
-            self._index_dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self._index_dir), build_schema())
-            self._engine = SearchEngine(self._ix, self.store)
-            write_stamp(self._index_dir, "")
-            self._rebuild_locked()
-
-    def _generation(self) -> tuple[int, int]:
-        """This index's identity: the folder (a rebuild swaps in a new one) and its commit generation."""
-        try:
-            return self._index_dir.stat().st_ino, self._ix.latest_generation()
-        except OSError:
-            return 0, -1
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""

@@ -30,7 +30,7 @@ MAX_FUZZY_DISTANCE = 2  # ``attention~99`` walked the vocabulary with a huge aut
 MAX_FUZZY_WORD = 40  # letters: a Levenshtein automaton grows with the word, and no real word is this long
 MAX_QUERY_CHARS = 1000  # a 100 KB paste is cut (with a note): a query that long is never a search
 MAX_PATTERNS = 16  # prefix/wildcard/fuzzy terms expanded per query; the rest are searched as typed
-MAX_QUERY_TERMS = 600  # terms in one query after expansion: the evaluator's work stays bounded
+MAX_QUERY_TERMS = 400  # terms in one query after expansion: the evaluator's work stays bounded
 
 
 class SearchCancelled(Exception):
@@ -117,18 +117,19 @@ class _Budget:
 
     notes: list[str]
     cancel: threading.Event | None
-    patterns: int = MAX_PATTERNS
+    typed: dict[tuple[object, str], bool] = field(default_factory=dict)  # typed pattern -> expanded?
     capped_fuzzy: bool = False
 
-    def take_pattern(self) -> bool:
+    def take_pattern(self, q: wq.Query) -> bool:
+        """Whether to expand this pattern: the first ``MAX_PATTERNS`` typed ones are (a typed term is one
+        query per field, counted once)."""
         check_cancelled(self.cancel)
-        if self.patterns <= 0:
-            if self.patterns == 0:
+        typed = (getattr(q, "startchar", None), q.text)
+        if typed not in self.typed:
+            self.typed[typed] = sum(self.typed.values()) < MAX_PATTERNS
+            if not self.typed[typed] and list(self.typed.values()).count(False) == 1:
                 self.notes.append(f"only the first {MAX_PATTERNS} prefix/fuzzy terms were expanded")
-            self.patterns -= 1
-            return False
-        self.patterns -= 1
-        return True
+        return self.typed[typed]
 
 
 def parse_query(raw: str, schema, reader: IndexReader, vocabulary: Vocabulary,  # type: ignore[no-untyped-def]
@@ -174,7 +175,7 @@ def _expand(q: wq.Query, schema, reader: IndexReader, vocabulary: Vocabulary,  #
             text: str, budget: _Budget) -> wq.Query:
     """Replace prefix, wildcard and fuzzy terms on stemmed fields with the stems of real words."""
     if isinstance(q, (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)) and q.fieldname in TEXT_FIELDS \
-            and not budget.take_pattern():
+            and not budget.take_pattern(q):
         return _terms_for_words(q.fieldname, schema, reader, [], q.boost,
                                 always=[] if isinstance(q, wq.Wildcard) else [q.text])
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
