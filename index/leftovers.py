@@ -32,9 +32,10 @@ class Reclaimed:
                 f"({_megabytes(self.size)} reclaimed)")
 
 
-def prune_leftovers(cache: Path) -> Reclaimed:
+def prune_leftovers(cache: Path, idle: bool = False) -> Reclaimed:
     """Delete all but the newest ``*.corrupt-*`` copy of each kind, and every ``index.new-<pid>`` (or
-    ``index.old-<pid>-…``) whose process is no longer running."""
+    ``index.old-<pid>-…``) whose process is no longer running; with ``idle`` (the caller holds the write lock,
+    so no rebuild runs) also a rebuild's half-written ``records.sqlite3.new``."""
     try:
         entries = list(cache.iterdir())
     except OSError:
@@ -50,7 +51,7 @@ def prune_leftovers(cache: Path) -> Reclaimed:
             newest[corrupt["kind"]] = max(newest.get(corrupt["kind"], ""), stamp)
             continue
         building = _BUILDING.match(path.name)
-        if building and not _alive(int(building["pid"])):
+        if (building and not _alive(int(building["pid"]))) or (idle and path.name.startswith("records.sqlite3.new")):
             doomed.append(path)
     doomed += [path for kind, stamp, path in copies if stamp != newest[kind]]
     removed: list[Path] = []

@@ -49,7 +49,13 @@ class LibraryRecovery:
     _held_lock: object
 
     def _prune_leftovers(self) -> None:
-        reclaimed = prune_leftovers(self._index_dir.parent).message()
+        cache = self._index_dir.parent
+        idle = any(cache.glob("records.sqlite3.new*")) and self._try_lock()  # no rebuild is writing it
+        try:
+            reclaimed = prune_leftovers(cache, idle=idle).message()
+        finally:
+            if idle:
+                self._held_lock.release()
         if reclaimed:
             self.messages.append(reclaimed)
 
