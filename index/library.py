@@ -11,8 +11,11 @@ from the last committed state meanwhile.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,12 +24,12 @@ from whoosh import index as windex
 from . import locations
 from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
-from .indexing import PARALLEL_BATCH, index_keys
+from .indexing import PARALLEL_BATCH, build_index, index_keys
 from .query import SearchCancelled
 from .recovery import READING_BUSY, LibraryRecovery
 from .search import EngineClosed, SearchEngine
-from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, seed_files
-from .store import LibraryBusy, Manifest, SourceEntry, now
+from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
+from .store import LibraryBusy, Manifest, RecordStore, SourceEntry, now
 
 __all__ = ["Library", "LibraryBusy", "UnknownSource", "IndexDamaged", "SearchCancelled"]
 
@@ -87,25 +90,9 @@ class Library(LibraryRecovery):
                 self.messages.append(READING_BUSY)
             return
         try:
-            self.manifest.reload()
-            if self._derived_is_current():
-                self._reopen_index()
-                return
-            if self.manifest.sources and not self._rebuild_announced:
-                self.messages.append("index out of date with the source list: rebuilt")
-            with self._translated_errors():
-                self._rebuild_locked()
+            self._catch_up_locked()
         finally:
             self._held_lock.release()
-
-    def _derived_is_current(self) -> bool:
-        wanted = self.manifest.stamp()
-        return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
-
-    def _reopen_index(self) -> None:
-        self._engine.close()
-        self._ix = windex.open_dir(str(self._index_dir))
-        self._engine = SearchEngine(self._ix, self.store)
 
     def _invalidate_stamps(self) -> None:
         """Mark the derived stores as in flux before changing them: a crash from here on forces a rebuild."""
@@ -145,7 +132,7 @@ class Library(LibraryRecovery):
     def add_files(self, files: list[SourceFile], year: int | None = None) -> list[SourceReport]:
         reports: list[SourceReport] = []
         with self._writing():
-            self.manifest.reload()
+            self._catch_up_locked()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
             before = (self.store.get_meta("stamp"), read_stamp(self._index_dir))
@@ -229,7 +216,7 @@ class Library(LibraryRecovery):
     def remove(self, source: str) -> SourceReport:
         """Drop one source; papers also seen in another source stay."""
         with self._writing():
-            self.manifest.reload()
+            self._catch_up_locked()
             entry = self._find_source(source)
             self._invalidate_stamps()
             affected = self.store.replace_source(entry.id, []).affected
@@ -257,6 +244,62 @@ class Library(LibraryRecovery):
         """Re-read every source in the manifest into a fresh record store and index."""
         with self._writing():
             return self._rebuild_locked()
+
+    def _rebuild_locked(self) -> list[str]:
+        """Rebuild with the write lock already held by the caller.
+
+        Everything is built beside the current record store and index, which keep answering searches (the app
+        stays usable during a rebuild); the new pair replaces the old one in one short step at the end.
+        """
+        problems: list[str] = []
+        self.manifest.reload()
+        stamp = self.manifest.stamp()
+        store_path = locations.record_store_path()
+        fresh_store_path = store_path.with_name(store_path.name + ".new")
+        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
+        for leftover in (fresh_store_path, *(fresh_store_path.with_name(fresh_store_path.name + s)
+                                             for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(fresh_dir, ignore_errors=True)
+        fresh_dir.mkdir(parents=True)
+        fresh = RecordStore(fresh_store_path)
+        try:
+            entries = list(self.manifest.sources.values())
+            for n, entry in enumerate(entries, start=1):
+                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+                try:
+                    papers, _ = read_source(entry.id).open(entry.year, self.progress)
+                    fresh.replace_source(entry.id, papers)
+                except (OSError, SourceRejected) as err:
+                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
+                                    "missing until the file is back")
+            build_index(fresh_dir, fresh, self._report_progress)
+            fresh.set_meta("stamp", stamp)
+        finally:
+            fresh.close()
+        self._swap_in(fresh_store_path, fresh_dir)
+        write_stamp(self._index_dir, stamp)
+        self._report_progress(len(entries), len(entries), "done")
+        self.messages.extend(problems)
+        return problems
+
+    def _swap_in(self, fresh_store_path: Path, fresh_dir: Path) -> None:
+        """Replace the record store and the index by freshly built ones, while no search is running."""
+        store_path = locations.record_store_path()
+        with self._engine.exclusive():
+            self._engine.close()
+            self.store.close()
+            for suffix in ("-wal", "-shm"):
+                store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
+            os.replace(fresh_store_path, store_path)
+            old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
+            if self._index_dir.exists():
+                os.replace(self._index_dir, old_dir)
+            os.replace(fresh_dir, self._index_dir)
+            shutil.rmtree(old_dir, ignore_errors=True)
+            self.store = RecordStore(store_path)
+            self._ix = windex.open_dir(str(self._index_dir))
+            self._engine = SearchEngine(self._ix, self.store)
 
     def _index_keys(self, keys: set[str]) -> None:
         index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)

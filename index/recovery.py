@@ -9,11 +9,8 @@ reader that finds another process mid-write answers from that process's last com
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,13 +18,11 @@ from whoosh import index as windex
 
 from . import locations
 from .durable import Timeout, file_lock
-from .indexing import build_index
-from .integrity import IndexDamaged, confirm_damage, move_aside, open_whole_index, write_stamp
+from .integrity import IndexDamaged, confirm_damage, move_aside, open_whole_index, read_stamp, write_stamp
 from .leftovers import prune_leftovers
-from .models import SourceRejected
 from .schema import build_schema
 from .search import SearchEngine
-from .source_files import Progress, read_source
+from .source_files import Progress
 from .store import BUSY_MESSAGE, LibraryBusy, Manifest, RecordStore, sqlite_fault, translated
 
 READING_BUSY = "library busy: another paperdeck process is writing; showing the library as last saved"
@@ -47,6 +42,7 @@ class LibraryRecovery:
     _rebuild_announced: bool
     _recovered: set[tuple[int, int]]
     _held_lock: object
+    _rebuild_locked: Callable[[], list[str]]  # the facade's rebuild, with the write lock held
 
     def _prune_leftovers(self) -> None:
         cache = self._index_dir.parent
@@ -108,6 +104,28 @@ class LibraryRecovery:
         write_stamp(self._index_dir, "")  # empty library stamp: forces a rebuild from the manifest below
         return ix
 
+    def _catch_up_locked(self) -> None:
+        """With the write lock held: bring the derived stores up to the manifest before anything else. A
+        writer this process did not wait for (it answered from the last commit meanwhile) may have finished,
+        or may have been killed half-way; a write on top of the latter would stamp stale data as current."""
+        self.manifest.reload()
+        if self._derived_is_current():
+            self._reopen_index()
+            return
+        if self.manifest.sources and not self._rebuild_announced:
+            self.messages.append("index out of date with the source list: rebuilt")
+        with self._translated_errors():
+            self._rebuild_locked()
+
+    def _derived_is_current(self) -> bool:
+        wanted = self.manifest.stamp()
+        return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
+
+    def _reopen_index(self) -> None:
+        self._engine.close()
+        self._ix = windex.open_dir(str(self._index_dir))
+        self._engine = SearchEngine(self._ix, self.store)
+
     def _open_while_busy(self) -> windex.Index:
         """The index as another process last committed it (its stamp lags while it writes)."""
         try:
@@ -152,62 +170,6 @@ class LibraryRecovery:
             if better is err:
                 raise
             raise better from err
-
-    def _rebuild_locked(self) -> list[str]:
-        """Rebuild with the write lock already held by the caller.
-
-        Everything is built beside the current record store and index, which keep answering searches (the app
-        stays usable during a rebuild); the new pair replaces the old one in one short step at the end.
-        """
-        problems: list[str] = []
-        self.manifest.reload()
-        stamp = self.manifest.stamp()
-        store_path = locations.record_store_path()
-        fresh_store_path = store_path.with_name(store_path.name + ".new")
-        fresh_dir = self._index_dir.with_name(f"index.new-{os.getpid()}")
-        for leftover in (fresh_store_path, *(fresh_store_path.with_name(fresh_store_path.name + s)
-                                             for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-        shutil.rmtree(fresh_dir, ignore_errors=True)
-        fresh_dir.mkdir(parents=True)
-        fresh = RecordStore(fresh_store_path)
-        try:
-            entries = list(self.manifest.sources.values())
-            for n, entry in enumerate(entries, start=1):
-                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
-                try:
-                    papers, _ = read_source(entry.id).open(entry.year, self.progress)
-                    fresh.replace_source(entry.id, papers)
-                except (OSError, SourceRejected) as err:
-                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                    "missing until the file is back")
-            build_index(fresh_dir, fresh, self._report_progress)
-            fresh.set_meta("stamp", stamp)
-        finally:
-            fresh.close()
-        self._swap_in(fresh_store_path, fresh_dir)
-        write_stamp(self._index_dir, stamp)
-        self._report_progress(len(entries), len(entries), "done")
-        self.messages.extend(problems)
-        return problems
-
-    def _swap_in(self, fresh_store_path: Path, fresh_dir: Path) -> None:
-        """Replace the record store and the index by freshly built ones, while no search is running."""
-        store_path = locations.record_store_path()
-        with self._engine.exclusive():
-            self._engine.close()
-            self.store.close()
-            for suffix in ("-wal", "-shm"):
-                store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
-            os.replace(fresh_store_path, store_path)
-            old_dir = self._index_dir.with_name(f"index.old-{os.getpid()}-{time.time_ns()}")
-            if self._index_dir.exists():
-                os.replace(self._index_dir, old_dir)
-            os.replace(fresh_dir, self._index_dir)
-            shutil.rmtree(old_dir, ignore_errors=True)
-            self.store = RecordStore(store_path)
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
 
     def _recover_from(self, damage: IndexDamaged) -> None:
         """Rebuild after a failed read of the index, if the integrity check confirms the damage; otherwise

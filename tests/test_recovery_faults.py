@@ -209,3 +209,25 @@ def test_leftovers_keep_the_newest_copy_of_each_kind_and_report_the_space(seeded
                                         "records.sqlite3.corrupt-20260301-000000-12-wal"]
     assert not dead.exists() and alive.exists()  # a live process's folder is its own business
     alive.rmdir()
+
+
+def test_a_write_after_reading_past_a_killed_writer_repairs_first(seeded_home: Path, tmp_path: Path) -> None:
+    """Opened while another writer was mid-way (answering from its last commit); that writer then dies
+    without finishing. The next write, under the lock, rebuilds the stale derived stores before adding, so
+    the stamps it sets at the end never vouch for stale data."""
+    env = {**os.environ, "PAPERDECK_HOME": str(seeded_home)}
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, "lock"], env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+    with Library(write_timeout=60) as library:
+        assert any(m.startswith("library busy") for m in library.messages)
+        proc.communicate("done\n", timeout=60)  # it leaves its stamps marked "writing", as a killed add does
+        new = tmp_path / "new.txt"
+        new.write_text(f"A Paper Added After The Writer Died\n\n{ABSTRACT}\n\n")
+        library.add([new])
+        assert "index out of date with the source list: rebuilt" in library.messages
+        assert library.stats().papers == UNIQUE_SEED_PAPERS + 1
+    with Library() as library:
+        assert library.messages == []
+        assert library.search("sparse attention").total == 12
+        assert library.stats().papers == library.search("").total == UNIQUE_SEED_PAPERS + 1
