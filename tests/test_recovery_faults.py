@@ -102,13 +102,19 @@ HOLDER = textwrap.dedent("""
 """)
 
 
-@pytest.fixture
-def writer_process(seeded_home: Path, request: pytest.FixtureRequest):
-    """Another process mid-write: holding the library lock (``"lock"``) or only an SQLite write transaction."""
-    env = {**os.environ, "PAPERDECK_HOME": str(seeded_home)}
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, request.param], env=env, text=True,
+def start_writer(home: Path, mode: str) -> subprocess.Popen[str]:
+    """Another process mid-write: holding the library lock (``"lock"``) or only an SQLite write transaction
+    (``"transaction"``); it returns once the process says it holds them, and lets go at a line on stdin."""
+    env = {**os.environ, "PAPERDECK_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, mode], env=env, text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline() == "holding\n"  # waits for the event itself
+    return proc
+
+
+@pytest.fixture
+def writer_process(seeded_home: Path, request: pytest.FixtureRequest):
+    proc = start_writer(seeded_home, request.param)
     yield proc
     proc.communicate("done\n", timeout=60)
 
@@ -134,10 +140,7 @@ def test_readers_answer_while_another_process_writes_and_writers_are_told_busy(
 
 
 def test_after_the_writer_is_gone_the_library_is_whole(seeded_home: Path) -> None:
-    env = {**os.environ, "PAPERDECK_HOME": str(seeded_home)}
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, "lock"], env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+    proc = start_writer(seeded_home, "lock")
     with Library(write_timeout=0.3) as library:
         assert any(m.startswith("library busy") for m in library.messages)
     proc.communicate("done\n", timeout=60)
@@ -215,10 +218,7 @@ def test_a_write_after_reading_past_a_killed_writer_repairs_first(seeded_home: P
     """Opened while another writer was mid-way (answering from its last commit); that writer then dies
     without finishing. The next write, under the lock, rebuilds the stale derived stores before adding, so
     the stamps it sets at the end never vouch for stale data."""
-    env = {**os.environ, "PAPERDECK_HOME": str(seeded_home)}
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, "lock"], env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+    proc = start_writer(seeded_home, "lock")
     with Library(write_timeout=60) as library:
         assert any(m.startswith("library busy") for m in library.messages)
         proc.communicate("done\n", timeout=60)  # it leaves its stamps marked "writing", as a killed add does
