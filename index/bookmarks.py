@@ -53,8 +53,9 @@ class Bookmark:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], dropped: list[str] | None = None) -> Bookmark:
-        """A bookmark from JSON, every field checked and made inert (``safety.bookmark_fields``); what had to be
-        dropped is appended to ``dropped``. Raises ``ValueError`` when there is no key."""
+        """A bookmark from JSON, every field checked and made inert (``safety.bookmark_fields``); links that had
+        to be dropped are reported in ``dropped``. Raises ``ValueError`` for no key or a field of the wrong type
+        (a ``doi: 5`` is refused on load and on import rather than crashing ``bookmarks export`` later)."""
         if not isinstance(data, dict):
             raise ValueError("a bookmark must be an object")
         fields, problems = bookmark_fields(data)
@@ -237,16 +238,13 @@ class BookmarkStore:
         try:
             data = json.loads(text)
         except RecursionError:
-            raise ValueError("JSON nested too deeply") from None
+            raise ValueError("not readable as JSON (nested too deeply)") from None
         items = data.get("bookmarks") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValueError("expected a JSON list of bookmarks (or an object with a 'bookmarks' list)")
-        incoming = []
-        for number, item in enumerate(items, start=1):  # a bad record is skipped and reported; the rest land
-            try:
-                incoming.append(Bookmark.from_dict(item, self.messages))
-            except ValueError as err:
-                self.messages.append(f"bookmark {number}: {err}: skipped")
+        # All or nothing: a record of the wrong shape refuses the import (nothing half-imported); a bad link
+        # inside a good record is dropped and reported in ``messages``.
+        incoming = [Bookmark.from_dict(item, self.messages) for item in items]
 
         def change(current: dict[str, Bookmark]) -> int:
             added = 0

@@ -145,50 +145,48 @@ def clipboard_text(text: object) -> str:
     return line[:MAX_CLIPBOARD_CHARS]
 
 
-_BOOKMARK_TEXT = ("key", "title", "added_at", "arxiv_id", "year", "doi")
+_STRICT_TEXT = ("arxiv_id", "doi", "code_url")  # formatted as text by the exporters: a number is refused
+_LOOSE_TEXT = ("title", "added_at", "year", "url", "note")  # anything is taken as its text
 _line = functools.lru_cache(maxsize=16384)(one_line)  # the same bookmark texts are read again on every write
 
 
 def bookmark_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """A bookmark record (imported, or loaded from a file an older version or a person wrote) with every field
-    of the right type and inert: single-line text, a multi-line note without controls, links validated.
-    Returns the cleaned fields and what was dropped. Raises ``ValueError`` only when there is no usable key.
-
-    Why lenient beyond the key: the bookmark file holds what the user wrote; refusing one odd field would
-    throw the whole file aside, so a bad value is dropped (and reported), never the bookmark.
+    inert: single-line text, a multi-line note without controls, links validated. Returns the cleaned fields
+    and the links that were dropped (a bad link is dropped and reported; the bookmark and what the user wrote
+    stay). Raises ``ValueError`` for a field of the wrong type (no key, ``doi: 5``, ``tags: "x"``): the
+    caller refuses the whole file or import rather than half-load it.
     """
     key = _line(data["key"]) if isinstance(data.get("key"), str) else ""
     if not key:
         raise ValueError("a bookmark needs a non-empty 'key'")
-    dropped: list[str] = []
-    clean: dict[str, Any] = {}
-    for name in _BOOKMARK_TEXT:
+    clean: dict[str, Any] = {"key": key}
+    for name in _STRICT_TEXT + _LOOSE_TEXT:
         value = data.get(name)
-        if isinstance(value, int) and not isinstance(value, bool) and name == "year":
-            value = str(value)
-        if value is not None and not isinstance(value, str):
-            dropped.append(f"{name} (not text)")
-            value = None
-        clean[name] = _line(value)[:MAX_URL_CHARS] if value else None
-    clean["key"] = key
-    note = data.get("note")
-    if note is not None and not isinstance(note, str):
-        dropped.append("note (not text)")
-    clean["note"] = "\n".join(one_line(line) for line in note.split("\n")).strip() if isinstance(note, str) else ""
-    for name in ("tags", "authors"):
-        values = data.get(name)
-        if values is not None and not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
-            dropped.append(f"{name} (not a list of text)")
-            values = None
-        clean[name] = [v for v in (_line(v) for v in values or []) if v]
-    for name in ("url", "code_url"):
-        value = data.get(name)
-        if value in (None, ""):
+        if value is None or value == "":
             clean[name] = None
             continue
+        if not isinstance(value, str):
+            if name in _STRICT_TEXT:
+                raise ValueError(f"bookmark {key!r}: {name!r} must be text, not {type(value).__name__}")
+            value = str(value)
+        clean[name] = value
+    for name in ("tags", "authors"):
+        values = data.get(name) or []
+        if not isinstance(values, list):
+            raise ValueError(f"bookmark {key!r}: {name!r} must be a list")
+        clean[name] = [v for v in (_line(str(v)) for v in values if v) if v]
+    dropped: list[str] = []
+    for name in ("url", "code_url"):
+        if clean[name] is None:
+            continue
         try:
-            clean[name] = check_url(value)
+            clean[name] = check_url(clean[name])
         except LinkRejected as err:
             dropped.append(f"{name} ({err})")
             clean[name] = None
+    for name in ("title", "added_at", "year", "arxiv_id", "doi"):
+        clean[name] = _line(clean[name])[:MAX_URL_CHARS] or None if clean[name] else None
+    note = clean["note"] or ""
+    clean["note"] = "\n".join(one_line(line) for line in note.split("\n")).strip()
     return clean, dropped
