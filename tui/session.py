@@ -51,6 +51,12 @@ class SearchSession:
     def sort(self) -> SortOrder:
         return SORT_ORDERS[self.sort_index]
 
+    def set_query(self, text: str) -> bool:
+        """The search box changed; True when the text differs from the last one."""
+        changed = text != self.query
+        self.query = text
+        return changed
+
     def cycle_sort(self) -> SortOrder:
         self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
         return self.sort

@@ -1,0 +1,89 @@
+"""Pilot tests of the worker rules: a further page never replaces a newer search; any failure is visible."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.widgets import Input
+
+from paperdeck.index.models import SearchRequest
+from paperdeck.tui.widgets.result_list import ResultList
+from paperdeck.tui.testing import make_app, settle
+
+SIZE = (120, 40)
+
+
+def notifications(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_load_more_never_replaces_a_newer_search(seeded_home, monkeypatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        assert main.results.total == 456
+        library = main.library
+        original = library.search
+        page_two_asked, release = threading.Event(), threading.Event()
+
+        def held_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
+            if request.page == 2:  # the page the list asks for near its end: held until the new search is done
+                page_two_asked.set()
+                release.wait(30)
+            return original(request, **kwargs)
+
+        monkeypatch.setattr(library, "search", held_search)
+        await pilot.press("escape", "end")
+        while not page_two_asked.is_set():
+            await pilot.pause(0.01)
+        main.query_one("#search", Input).value = "pruning"
+        while main.results.request.query != "pruning":
+            await pilot.pause(0.01)
+        release.set()
+        main = await settle(pilot)
+        results = main.query_one(ResultList)
+        assert main.results.request.query == "pruning" and main.results.total == 33
+        assert len(results.hits) == 33 and all(h.paper.key in {x.paper.key for x in main.results.hits}
+                                               for h in results.hits[:33])
+
+
+async def test_a_failing_search_is_shown_and_the_next_one_recovers(seeded_home, monkeypatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        library = main.library
+        original = library.search
+
+        def broken(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
+            if request.query.startswith("boom"):
+                raise RuntimeError("the evaluator fell over")
+            return original(request, **kwargs)
+
+        monkeypatch.setattr(library, "search", broken)
+        await pilot.press(*"boom")
+        main = await settle(pilot)
+        assert "Could not search: RuntimeError: the evaluator fell over" in notifications(app)
+        shown = " ".join(line.plain for line in main.query_one(ResultList).message)
+        assert "The search for boom failed." in shown and main.query_one(ResultList).hits == []
+        assert "The search failed" in str(main.query_one("#status").render())
+        await pilot.press("ctrl+u", *"pruning")
+        main = await settle(pilot)
+        assert main.results.total == 33 and len(main.query_one(ResultList).hits) == 33
+
+
+async def test_a_failed_rebuild_clears_its_progress_bar(seeded_home, monkeypatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+
+        def failing_rebuild() -> list[str]:
+            assert main.library is not None and main.library.progress is not None
+            main.library.progress(1, 10, "reading pages")
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(main.library, "rebuild", failing_rebuild)
+        main.rebuild()
+        main = await settle(pilot)
+        assert not main.query_one("#loading").display
+        assert any(n.startswith("Could not rebuild the index: OSError") for n in notifications(app))
+        assert main.library.progress is None
