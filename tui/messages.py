@@ -100,3 +100,10 @@ class WorkerNoted(Message):
 
     text: str
     severity: str = "information"
+
+
+@dataclass
+class SourcesLabelled(Message):
+    """Page files with a label a reader recognises (listing date and a short name), for the source facet."""
+
+    labels: dict[str, str]

@@ -28,7 +28,8 @@ from paperdeck.index.models import Paper, SearchResults
 if TYPE_CHECKING:  # imported by the worker that opens the library, after the first frame
     from paperdeck.index.library import Library
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
-                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, WorkerNoted)
+                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
+                        WorkerNoted)
 from ..session import PAGE_SIZE, SearchSession, Ticket
 from ..widgets.filter_pane import FacetList, FilterPanes
 from ..widgets.reader import Reader, SimilarList
@@ -180,6 +181,11 @@ class MainScreen(PaperKeyActions, Screen[None]):
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
         self.run_search()
+        self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
+
+    @on(SourcesLabelled)
+    def sources_labelled(self, message: SourcesLabelled) -> None:
+        self.query_one(FilterPanes).label_sources(message.labels)
 
     @on(LibraryFailed)
     def library_failed(self, message: LibraryFailed) -> None:
@@ -204,7 +210,8 @@ class MainScreen(PaperKeyActions, Screen[None]):
             result_list.show_message(empty_state(results, bool(self.filters), self.library_is_empty()))
             self.query_one(Reader).clear()
         self.query_one(FilterPanes).show(results.facets, self.filters)
-        self.query_one("#status", Static).update(status_line(results, self.filters, self.show_timing))
+        sources = self.query_one(FilterPanes).sources
+        self.query_one("#status", Static).update(status_line(results, self.filters, sources, self.show_timing))
         self.refresh_bindings()  # ctrl+d is offered only while a suggestion is shown
         reader = self.query_one(Reader)
         if reader.paper is not None and results.total and self.library is not None:
@@ -252,6 +259,8 @@ class MainScreen(PaperKeyActions, Screen[None]):
         self.query_one("#loading").display = False
         self.notify(message.summary, markup=False)
         self.run_search()
+        if self.library is not None:  # pages may have come or gone
+            self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
 
     def check_for_changes(self) -> None:
         if self.library is not None:

@@ -21,18 +21,19 @@ def key(name: str) -> Content:
     return Content.styled(name, "bold $accent")
 
 
-def filter_label(facet: str, values: set[str]) -> str:
+def filter_label(facet: str, values: set[str], sources: dict[str, str]) -> str:
     """``has code`` rather than ``has_code: has code``; ``Author: Ada | Bo`` where the value needs its facet."""
-    shown = " | ".join(value_label(facet, v) for v in sorted(values))
+    shown = " | ".join(value_label(facet, v, sources) for v in sorted(values))
     return shown if facet in VALUE_LABELS else f"{FACET_TITLES.get(facet, facet)}: {shown}"
 
 
-def status_line(results: SearchResults, filters: dict[str, set[str]], show_timing: bool) -> Content:
+def status_line(results: SearchResults, filters: dict[str, set[str]], sources: dict[str, str],
+                show_timing: bool) -> Content:
     parts = [Content.styled(f"{results.total:,} paper{'s' if results.total != 1 else ''}", "bold")]
     if show_timing:
         parts.append(Content(f"{results.elapsed_ms:.0f} ms"))
     parts.append(Content(f"sorted by {results.request.sort}"))
-    parts += [plain(filter_label(facet, values), "$accent") for facet, values in sorted(filters.items())]
+    parts += [plain(filter_label(facet, values, sources), "$accent") for facet, values in sorted(filters.items())]
     if results.notes:
         parts.append(plain("; ".join(results.notes), "dim italic"))
     return Content("  ·  ").join(parts)

@@ -17,14 +17,17 @@ from textual.worker import get_current_worker
 
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import export_bookmarks
-from paperdeck.index.models import Paper
+from paperdeck.index.models import Paper, SearchRequest
 
 if TYPE_CHECKING:  # Whoosh and numpy load in the worker that opens the library, after the first frame
     from paperdeck.index.library import Library
 from ..clipboard import copy_everywhere
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
-                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, WorkerNoted)
+                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
+                        WorkerNoted)
 from ..session import Ticket
+from ..widgets.filter_pane import short_source
+from ..widgets.render import listing_label
 
 Post = Callable[[Message], object]
 
@@ -47,6 +50,24 @@ def search(library: Library, ticket: Ticket, marks: frozenset[str], post: Post) 
     results = library.search(ticket.request, bookmarks=marks)
     if not get_current_worker().is_cancelled:
         post(SearchFinished(ticket, results))
+
+
+MAX_LABELLED_SOURCES = 200  # one small search each; beyond this many pages the short file name has to do
+
+
+def label_sources(library: Library, post: Post) -> None:
+    """Label each page file with the listing date most of its papers carry, through the public search API."""
+    everything = library.search(SearchRequest("", page_size=1, with_snippets=False))
+    labels: dict[str, str] = {}
+    for source, _count in everything.facets.get("source", ())[:MAX_LABELLED_SOURCES]:
+        if get_current_worker().is_cancelled:
+            return
+        listed = library.search(SearchRequest("", filters=(("source", source),), page_size=1,
+                                              with_snippets=False)).facets.get("listed", ())
+        dated = [(count, value) for value, count in listed if value != "undated"]
+        if dated:
+            labels[source] = f"{listing_label(max(dated)[1])} · {short_source(source)}"
+    post(SourcesLabelled(labels))
 
 
 def prepare_reader(library: Library, paper: Paper, query: str, with_similar: bool, post: Post) -> None:
