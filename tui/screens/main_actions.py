@@ -46,6 +46,7 @@ class PaperKeyActions:
         app: Any
         focused: Any
         _bindings: Any
+        BINDINGS: list[Any]
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
@@ -179,6 +180,8 @@ class PaperKeyActions:
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that work now are live (and shown in the footer). Letters are already out of the
         footer while the search box has focus: Textual drops bindings for keys the focused input consumes."""
+        if action == "focus_search":
+            return not isinstance(self.focused, SearchBar)
         if action == "apply_suggestion":
             results = self.session.results
             return bool(results is not None and results.suggestion and results.total == 0)
@@ -197,9 +200,10 @@ class PaperKeyActions:
         bindings = self._bindings.copy()  # this screen's own keys, wherever the focus is
         if self.app._keymap:
             bindings.apply_keymap(self.app._keymap)
+        ours = {b.id for b in type(self).BINDINGS if isinstance(b, Binding)} - {"back_to_list", "apply_suggestion"}
         shown: dict[str, list[str]] = {}
         for _key, binding in bindings:
-            if binding.id not in ("back_to_list", "apply_suggestion"):
+            if binding.id in ours:
                 shown.setdefault(binding.description, []).append(self.app.get_key_display(binding))
         rows += [(" / ".join(keys), description) for description, keys in shown.items()]
         rows += [("enter", "open the paper in the reader (in the search box: go to the list)"),
