@@ -124,13 +124,35 @@ async def test_copy_code_link(seeded_home, fake_clipboard) -> None:
 
 
 async def test_open_in_browser(seeded_home, monkeypatch) -> None:
+    import webbrowser
+
     app = make_app()
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: object())  # a browser is there
     async with app.run_test(size=SIZE) as pilot:
         main = await search_for(pilot, "pruning")
         await pilot.press("escape", "o")
-        assert opened == [main.query_one(ResultList).current.paper.url]
+        await settle(pilot)
+        url = main.query_one(ResultList).current.paper.url
+        assert opened == [url] and notifications(app)[-1] == f"Opened {url} in the browser"
+
+
+async def test_open_without_a_browser_copies_the_link_and_says_so(seeded_home, monkeypatch, fake_clipboard) -> None:
+    import webbrowser
+
+    def no_browser(using=None):  # type: ignore[no-untyped-def]
+        raise webbrowser.Error("could not locate runnable browser")
+
+    app = make_app()
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "pruning")
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        url = main.query_one(ResultList).current.paper.url
+        assert fake_clipboard == [url] and app.clipboard == url
+        assert notifications(app)[-1].startswith("No browser found on this machine; copied the link instead")
 
 
 async def test_similar_papers_and_opening_one_in_place(seeded_home) -> None:

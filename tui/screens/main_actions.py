@@ -126,10 +126,13 @@ class PaperKeyActions:
                                    group="bookmarks", exclusive=False, description="save the tags and note")
         self.app.push_screen(TagsNoteScreen(paper.title, self.bookmarks.get(paper.key)), saved)
 
+    def _osc52(self, text: str) -> None:
+        """OSC 52 from a worker thread (the terminal is written on the UI thread)."""
+        self.app.call_from_thread(self.app.copy_to_clipboard, text)
+
     def _copy(self, text: str | None, what: str) -> None:
         if text:
-            osc52 = lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t)  # noqa: E731
-            self.run_in_thread(workers.copy, text, what, osc52, group="clipboard", exclusive=False,
+            self.run_in_thread(workers.copy, text, what, self._osc52, group="clipboard", exclusive=False,
                                description="copy")
 
     def action_copy_link(self) -> None:
@@ -154,8 +157,9 @@ class PaperKeyActions:
     def action_open_browser(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self.app.open_url(paper.url)
-            self.notify(f"Opening {paper.url}", markup=False)
+            open_url = lambda url: self.app.call_from_thread(self.app.open_url, url)  # noqa: E731
+            self.run_in_thread(workers.open_in_browser, paper.url, open_url, self._osc52, group="browser",
+                               exclusive=False, description="open the browser")
 
     def action_similar(self) -> None:
         paper = self.current_paper()

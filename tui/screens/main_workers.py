@@ -8,6 +8,7 @@ one ``Worker.StateChanged`` handler shows it and clears any progress.
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,6 +98,20 @@ def save_bookmark(bookmarks: BookmarkStore, paper: Paper, tags: list[str] | None
 def copy(text: str, what: str, osc52: Callable[[str], object], post: Post) -> None:
     routes, problem = copy_everywhere(text, osc52)
     post(ClipboardCopied(what, routes, problem))
+
+
+def open_in_browser(url: str, open_url: Callable[[str], object], osc52: Callable[[str], object],
+                    post: Post) -> None:
+    """Open the link if this machine has a browser; otherwise copy it, and say which happened."""
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        routes, problem = copy_everywhere(url, osc52)
+        post(WorkerNoted(f"No browser found on this machine; copied the link instead (via {' and '.join(routes)})"
+                         f": {url}", "warning"))
+        return
+    open_url(url)
+    post(WorkerNoted(f"Opened {url} in the browser"))
 
 
 def watch_library(library: Library, post: Post) -> None:

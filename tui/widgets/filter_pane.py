@@ -63,6 +63,10 @@ class FacetList(SelectionList[str]):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="facet_down"),
         Binding("k", "cursor_up", "Up", show=False, id="facet_up"),
+        Binding("g", "first", "First", show=False, id="facet_first"),
+        Binding("G", "last", "Last", show=False, id="facet_last"),
+        Binding("ctrl+f", "page_down", "Page down", show=False, id="facet_page_down"),
+        Binding("ctrl+b", "page_up", "Page up", show=False, id="facet_page_up"),
         Binding("x", "clear_facet", "Clear facet", id="clear_facet", tooltip="Clear this facet's filter"),
     ]
     HELP = "Space or enter selects a value; several values of one facet are ORed. **x** clears this facet."
