@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..widgets.keys import moving_keys
+
 SYNTAX = [
     ("sparse attention", "both words (AND is the default)"),
     ("lora OR adapters", "either word"),
@@ -32,12 +34,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
-        Binding("j,down", "scroll('down')", "Down", show=False, id="help_down"),
-        Binding("k,up", "scroll('up')", "Up", show=False, id="help_up"),
-        Binding("space,pagedown,ctrl+f", "scroll('page_down')", "Page down", show=False, id="help_page_down"),
-        Binding("pageup,ctrl+b,b", "scroll('page_up')", "Page up", show=False, id="help_page_up"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="help_top"),
-        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help_bottom"),
+        *moving_keys("help", page_up="pageup,ctrl+b,b"),  # nothing to bookmark here: b pages up as in less
     ]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
@@ -55,7 +52,23 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content("\n").join(rows), id="help-text")
         yield Footer()
 
-    def action_scroll(self, where: str) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
-        {"down": body.scroll_down, "up": body.scroll_up, "page_down": body.scroll_page_down,
-         "page_up": body.scroll_page_up, "home": body.scroll_home, "end": body.scroll_end}[where](animate=False)
+    def _body(self) -> VerticalScroll:
+        return self.query_one("#help-body", VerticalScroll)
+
+    def action_cursor_down(self) -> None:
+        self._body().scroll_down(animate=False)
+
+    def action_cursor_up(self) -> None:
+        self._body().scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self._body().scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self._body().scroll_page_up(animate=False)
+
+    def action_first(self) -> None:
+        self._body().scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self._body().scroll_end(animate=False)

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, SelectionList, Sparkline
 from textual.widgets.selection_list import Selection
 
 from paperdeck.index.models import FACETS
+from .keys import moving_keys
 from .render import listing_label, plain
 
 FACET_TITLES = {
@@ -61,12 +62,7 @@ class FacetList(SelectionList[str]):
     """The values of one facet with their counts. Space/enter toggles, x clears this facet."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="facet_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="facet_up"),
-        Binding("g", "first", "First", show=False, id="facet_first"),
-        Binding("G", "last", "Last", show=False, id="facet_last"),
-        Binding("ctrl+f", "page_down", "Page down", show=False, id="facet_page_down"),
-        Binding("ctrl+b", "page_up", "Page up", show=False, id="facet_page_up"),
+        *moving_keys("facet", page_down="pagedown,ctrl+f"),  # space selects here
         Binding("x", "clear_facet", "Clear facet", id="clear_facet", tooltip="Clear this facet's filter"),
     ]
     HELP = "Space or enter selects a value; several values of one facet are ORed. **x** clears this facet."

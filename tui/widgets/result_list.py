@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperdeck.index.models import Hit
+from .keys import moving_keys
 from .render import highlighted, joined, listing_label
 
 LOAD_MORE_WITHIN = 5  # rows from the end at which the next page is asked for
@@ -51,12 +52,7 @@ class ResultList(ScrollView, can_focus=True):
     """Search hits with a cursor. ``enter`` opens the paper under the cursor; paging keys as in less."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="result_down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="result_up"),
-        Binding("space,pagedown,ctrl+f", "page_down", "Page down", show=False, id="result_page_down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="result_page_up"),
-        Binding("home,g", "first", "First", show=False, id="result_first"),
-        Binding("end,G", "last", "Last", show=False, id="result_last"),
+        *moving_keys("result"),
         Binding("enter", "open", "Open", id="open_paper", tooltip="Read the paper under the cursor"),
     ]
     HELP = ("**j**/**k** or arrows move, **space**/**ctrl+b** page, **g**/**G** first/last, **enter** opens the "
