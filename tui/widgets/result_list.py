@@ -9,6 +9,7 @@ is nothing to list, the same widget shows the empty state, so the list keeps foc
 
 from __future__ import annotations
 
+import unicodedata
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -24,23 +25,36 @@ from textual.strip import Strip
 
 from paperdeck.index.models import Hit
 from .keys import moving_keys
-from .render import highlighted, joined, listing_label
+from .render import highlighted, joined, listing_label, plain
 
 LOAD_MORE_WITHIN = 5  # rows from the end at which the next page is asked for
 ROW_HEIGHT = 2
+
+
+def one_row_line(content: Content) -> Content:
+    """Untrusted text drawn as one terminal line: line breaks and tabs (controls ``strip_control`` keeps for
+    paragraphs) become spaces, since a strip cannot hold them; styles stay where they were."""
+    for control in sorted({ch for ch in content.plain if unicodedata.category(ch) == "Cc"}):
+        content = Content(" ").join(content.split(control, allow_blank=True))
+    return content
+
+
+def row_lines(hit: Hit, bookmarked: bool) -> tuple[Content, Content]:
+    """The two lines of a row: the title with its matches marked, and the info line."""
+    return one_row_line(highlighted(hit.title, ellipsis=False)), one_row_line(info_line(hit, bookmarked))
 
 
 def info_line(hit: Hit, bookmarked: bool) -> Content:
     """The dim line under a title: when it was listed (or published), where, votes, first author, code, star."""
     paper = hit.paper
     dates = [listing_label(d) for d in paper.listed_dates]
-    meta: list[Content | str] = [", ".join(dates) if dates else (paper.published or "undated")]
+    meta: list[Content | str] = [plain(", ".join(dates) if dates else (paper.published or "undated"))]
     pages = len(paper.sources)
     meta.append(f"{pages} page{'s' if pages != 1 else ''}")
     if paper.upvotes:
         meta.append(f"▲ {paper.upvotes}")
     if paper.authors:
-        meta.append(paper.authors[0] + (" et al." if len(paper.authors) > 1 else ""))
+        meta.append(plain(paper.authors[0] + (" et al." if len(paper.authors) > 1 else "")))
     if paper.code_urls:
         meta.append(Content.styled("code", "bold $success"))
     if bookmarked:
@@ -169,8 +183,7 @@ class ResultList(ScrollView, can_focus=True):
         key = (hit.paper.key, index, part, width, cursor, self.has_focus, hit.paper.key in self.marks)
         strip = self._strips.get(key)
         if strip is None:
-            content = highlighted(hit.title, ellipsis=False) if part == 0 else \
-                info_line(hit, hit.paper.key in self.marks)
+            content = row_lines(hit, hit.paper.key in self.marks)[part]
             strip = self._strip(content, width, "result-list--cursor" if cursor else "result-list--row")
             self._strips[key] = strip
         return strip
