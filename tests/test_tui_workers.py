@@ -47,6 +47,32 @@ async def test_load_more_never_replaces_a_newer_search(seeded_home, monkeypatch)
                                                for h in results.hits[:33])
 
 
+async def test_the_list_nearing_its_end_does_not_cancel_a_newer_search_in_flight(seeded_home, monkeypatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        library = main.library
+        original = library.search
+        new_search_running, release = threading.Event(), threading.Event()
+
+        def held_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
+            if request.query == "pruning":
+                new_search_running.set()
+                release.wait(30)
+            return original(request, **kwargs)
+
+        monkeypatch.setattr(library, "search", held_search)
+        await pilot.press("escape")
+        main.query_one("#search", Input).value = "pruning"
+        while not new_search_running.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("end")  # the old list's end: asks for a further page of the old search
+        release.set()
+        main = await settle(pilot)
+        assert main.results.request.query == "pruning" and main.results.total == 33
+        assert len(main.query_one(ResultList).hits) == 33
+
+
 async def test_a_failing_search_is_shown_and_the_next_one_recovers(seeded_home, monkeypatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
