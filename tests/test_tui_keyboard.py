@@ -139,3 +139,21 @@ async def test_an_empty_library_says_how_to_add_papers_and_the_palette_adds_them
         main = await settle(pilot)
         assert main.results.total == 71
         assert any("Added 1 path: 71 papers." in str(n.message) for n in app._notifications)
+
+
+async def test_ctrl_q_quits_from_the_search_box_and_a_question_mark_in_a_dialog_is_text(seeded_home) -> None:
+    from paperdeck.tui.screens.add_path import AddPathScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        main.add_files()
+        await pilot.pause()
+        assert isinstance(app.screen, AddPathScreen)
+        await pilot.press(*"a?b")
+        assert app.screen.query_one("#add-path", Input).value == "a?b"  # typed, not help
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main and isinstance(app.focused, Input)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
