@@ -14,6 +14,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from .fetch_today import fetch_commands
 from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
@@ -108,3 +109,4 @@ class PaperdeckApp(App[None]):
         for title, help_text, name in PALETTE_COMMANDS:
             # The palette reads help texts as markup: escaped, "[title](link)" stays literal.
             yield SystemCommand(title, escape(help_text), getattr(main, name))
+        yield from fetch_commands(main)
