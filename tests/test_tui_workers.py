@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from textual.widgets import Input
 
@@ -17,22 +18,30 @@ def notifications(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def hold_searches(library, monkeypatch, held: Callable[[SearchRequest], bool]) -> tuple[threading.Event, threading.Event]:
+    """Make the library's searches for which ``held`` is true wait (in their worker) until released.
+
+    Returns (asked, release): ``asked`` is set once such a search has started."""
+    original = library.search
+    asked, release = threading.Event(), threading.Event()
+
+    def held_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
+        if held(request):
+            asked.set()
+            release.wait(30)
+        return original(request, **kwargs)
+
+    monkeypatch.setattr(library, "search", held_search)
+    return asked, release
+
+
 async def test_load_more_never_replaces_a_newer_search(seeded_home, monkeypatch) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await settle(pilot)
         assert main.results.total == 456
-        library = main.library
-        original = library.search
-        page_two_asked, release = threading.Event(), threading.Event()
-
-        def held_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
-            if request.page == 2:  # the page the list asks for near its end: held until the new search is done
-                page_two_asked.set()
-                release.wait(30)
-            return original(request, **kwargs)
-
-        monkeypatch.setattr(library, "search", held_search)
+        # The page the list asks for near its end is held until the new search is done.
+        page_two_asked, release = hold_searches(main.library, monkeypatch, lambda request: request.page == 2)
         await pilot.press("escape", "end")
         while not page_two_asked.is_set():
             await pilot.pause(0.01)
@@ -51,17 +60,8 @@ async def test_the_list_nearing_its_end_does_not_cancel_a_newer_search_in_flight
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await settle(pilot)
-        library = main.library
-        original = library.search
-        new_search_running, release = threading.Event(), threading.Event()
-
-        def held_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
-            if request.query == "pruning":
-                new_search_running.set()
-                release.wait(30)
-            return original(request, **kwargs)
-
-        monkeypatch.setattr(library, "search", held_search)
+        new_search_running, release = hold_searches(main.library, monkeypatch,
+                                                    lambda request: request.query == "pruning")
         await pilot.press("escape")
         main.query_one("#search", Input).value = "pruning"
         while not new_search_running.is_set():
