@@ -32,3 +32,32 @@ def test_a_row_is_two_inert_lines_whatever_the_text(title: str, author: str, boo
     if author.startswith("[link=") and "\n" not in author:
         assert "[link=" in second.plain
     assert ("★ bookmarked" in second.plain) == bookmarked
+
+
+async def test_a_new_answer_builds_only_the_rows_on_screen(seeded_home, monkeypatch) -> None:
+    """The line API's point: showing 40 hits builds and draws the visible rows only. (An OptionList draws only
+    visible lines too, but builds and measures every option's prompt on each answer.)"""
+    from paperdeck.tui.testing import make_app, settle
+    from paperdeck.tui.widgets import result_list
+    from paperdeck.tui.widgets.result_list import ROW_HEIGHT, ResultList
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await settle(pilot)
+        results = main.query_one(ResultList)
+        built: list[str] = []
+        original = result_list.row_lines
+
+        def counting(hit, bookmarked):  # type: ignore[no-untyped-def]
+            built.append(hit.paper.key)
+            return original(hit, bookmarked)
+
+        await pilot.press(*"learnin")
+        await settle(pilot)
+        monkeypatch.setattr(result_list, "row_lines", counting)
+        await pilot.press("g")  # one new answer: "learning"
+        main = await settle(pilot)
+        visible_rows = results.scrollable_content_region.height // ROW_HEIGHT + 1
+        shown = [hit.paper.key for hit in results.hits]
+        assert main.results.total > 40 and len(shown) >= 40 > visible_rows
+        assert built and set(built) <= set(shown[:visible_rows])  # rows below the fold were never built
