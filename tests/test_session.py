@@ -48,6 +48,7 @@ def test_a_further_page_never_replaces_a_newer_search() -> None:
     session.query = "pruning"  # typed while page 2 is loading
     search = session.start_search()
     assert search is not None  # the page in flight does not hold the new search back
+    assert page.cancel.is_set() and not search.cancel.is_set()
     assert session.accept(page, answer(page, 456)) == "stale"
     session.ended(page)
     assert session.accept(search, answer(search, 33)) == "new"
@@ -63,6 +64,7 @@ def test_no_further_page_while_a_newer_search_is_in_flight_or_queued() -> None:
     assert running is not None and session.start_next_page() is None
     session.query = "pr"
     assert session.start_search() is None and session.rerun  # queued behind the running one
+    assert running.cancel.is_set()  # and the running one told to stop at its next term
     assert session.accept(running, answer(running, 200)) == "new"
     assert session.start_next_page() is None  # "pr" will replace the list anyway
     assert session.ended(running) is True  # run again now

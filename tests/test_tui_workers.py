@@ -113,3 +113,28 @@ async def test_a_failed_rebuild_clears_its_progress_bar(seeded_home, monkeypatch
         assert not main.query_one("#loading").display
         assert any(n.startswith("Could not rebuild the index: OSError") for n in notifications(app))
         assert main.library.progress is None
+
+
+async def test_a_superseded_search_is_cancelled_and_the_latest_text_runs(seeded_home, monkeypatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        original = main.library.search
+        started, told_to_stop = threading.Event(), threading.Event()
+
+        def slow_search(request: SearchRequest, **kwargs):  # type: ignore[no-untyped-def]
+            if request.query == "pru":  # a search that would run long: waits until it is cancelled
+                started.set()
+                if kwargs["cancel"].wait(30):
+                    told_to_stop.set()
+            return original(request, **kwargs)  # raises SearchCancelled once cancel is set
+
+        monkeypatch.setattr(main.library, "search", slow_search)
+        await pilot.press(*"pru")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        await pilot.press(*"ning")
+        main = await settle(pilot)
+        assert told_to_stop.is_set()
+        assert main.results.request.query == "pruning" and main.results.total == 33
+        assert not any(n.startswith("Could not") for n in notifications(app))  # cancelling is not a failure

@@ -9,6 +9,7 @@ hands out in workers, and shows what ``accept`` lets through.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,6 +27,7 @@ class Ticket:
     request: SearchRequest
     generation: int  # which search this belongs to; a newer search makes older tickets stale
     append: bool = False  # a further page of the search of the same generation
+    cancel: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)  # set: stop it
 
 
 @dataclass
@@ -100,11 +102,15 @@ class SearchSession:
         """A ticket for a new search of the current request, or None (and a rerun queued) while one runs.
 
         Why not run it at once: on a big library a search can outlast several keystrokes; queuing only a flag
-        means the text typed meanwhile runs once, as soon as the running search ends, never a backlog.
+        means the text typed meanwhile runs once, as soon as the running search ends, never a backlog; and the
+        running one is cancelled, so it ends at its next term rather than after its whole answer.
         """
         if self.searching is not None:
             self.rerun = True
+            self.searching.cancel.set()  # superseded: the engine stops it at its next term
             return None
+        if self.paging is not None:
+            self.paging.cancel.set()  # a page of the search this one replaces
         self.rerun = False
         self.generation += 1
         self.searching = Ticket(self.request(), self.generation)

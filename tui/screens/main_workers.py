@@ -48,7 +48,13 @@ def open_library(post: Post) -> None:
 
 
 def search(library: Library, ticket: Ticket, marks: frozenset[str], post: Post) -> None:
-    results = library.search(ticket.request, bookmarks=marks)
+    """A cancelled search (a newer one superseded it) ends quietly: the session runs the newer one next."""
+    from paperdeck.index.query import SearchCancelled  # loaded with the library, after the first frame
+
+    try:
+        results = library.search(ticket.request, bookmarks=marks, cancel=ticket.cancel)
+    except SearchCancelled:
+        return
     if not get_current_worker().is_cancelled:
         post(SearchFinished(ticket, results))
 
