@@ -14,6 +14,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 
+from .codec import PaperdeckCodec
 from .documents import paper_document
 from .schema import build_schema
 from .store import RecordStore
@@ -32,7 +33,8 @@ def writer_options(batch: int) -> dict[str, object]:
     """
     # Separate segment files, not Whoosh's compound file: a reader copies each part of a compound file into
     # memory (180 MB of postings at 100,000 papers), while separate files are read in place.
-    options: dict[str, object] = {"compound": False}
+    # Written through paperdeck's codec (``codec.py``): postings and lengths as arrays the evaluator maps.
+    options: dict[str, object] = {"compound": False, "codec": PaperdeckCodec()}
     procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
     if batch < PARALLEL_BATCH or procs < 2 or threading.active_count() > 1:
         return options

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from whoosh import columns, fields
 
-from . import whoosh_fixes  # noqa: F401  (applied before any index is written)
 from whoosh.analysis import StandardAnalyzer
 
 from .analysis import PaperText
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: postings and lengths in paperdeck's codec (``codec.py``)
 
 TEXT_FIELDS = ("title", "abstract")
 TITLE_BOOST = 2.5

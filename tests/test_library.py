@@ -102,8 +102,9 @@ def _index_files(home: Path) -> list[str]:
 
 def test_the_index_has_files_to_damage(seeded_home: Path) -> None:
     names = _index_files(seeded_home)
-    # Separate segment files (not Whoosh's compound .seg): table of contents, postings, terms, columns.
-    for kind in (".toc", ".pst", ".trm", ".facets.col", "._abstract_len.col"):
+    # Separate segment files (not Whoosh's compound .seg): table of contents, paperdeck's postings and field
+    # lengths (``codec.py``), Whoosh's columns.
+    for kind in (".toc", ".pdp", ".pdl", ".facets.col"):
         assert any(n.endswith(kind) for n in names), kind
 
 
@@ -116,7 +117,7 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
 
 
-@pytest.mark.parametrize("kind", [".toc", ".pst", ".trm", ".facets.col"])
+@pytest.mark.parametrize("kind", [".toc", ".pdp", ".pdl", ".facets.col"])
 @pytest.mark.parametrize("how", ["truncate", "zero", "delete"])
 def test_any_damaged_index_file_is_moved_aside_and_rebuilt(seeded_home: Path, kind: str, how: str) -> None:
     index = seeded_home / "cache" / "index"
