@@ -22,10 +22,12 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from whoosh import formats
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermInfo, TermNotFound
+from whoosh.system import emptybytes, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .arrayfile import ArrayFile, read_arrays, write_arrays
@@ -99,12 +101,13 @@ class FieldPostings:
     posting j's positions are ``positions[pos_starts[j]:pos_starts[j+1]]``, else ``freqs[j]`` is its count.
     """
 
-    def __init__(self, arrays: ArrayFile, fieldname: str) -> None:
+    def __init__(self, arrays: ArrayFile, fieldname: str, kind: str) -> None:
         get = lambda part: arrays[f"{fieldname}/{part}"]  # noqa: E731
+        self.kind = kind
         self.terms, self.term_offsets, self.starts = get("terms"), get("term_offsets"), get("starts")
         self.docs, self.weights = get("docs"), get("weights")
         self.term_weights, self.max_weights = get("term_weights"), get("max_weights")
-        self.positional = f"{fieldname}/positions" in arrays
+        self.positional = kind == "positions"
         if self.positional:
             self.positions, self.pos_starts = get("positions"), get("pos_starts")
         else:
@@ -155,7 +158,7 @@ class SegmentPostings:
 
     def __init__(self, arrays: ArrayFile) -> None:
         self.arrays = arrays  # keeps the mapped file open while this object lives
-        self.fields = {name: FieldPostings(arrays, name) for name in arrays.meta["fields"]}
+        self.fields = {name: FieldPostings(arrays, name, kind) for name, kind in arrays.meta["fields"].items()}
 
     def locate(self, fieldname: str, btext: bytes) -> tuple[FieldPostings, int] | None:
         field = self.fields.get(fieldname)
@@ -181,7 +184,9 @@ class _EncodedValues(Sequence[bytes]):
         field = self.field
         if field.positional:
             return self.format.encode(field.positions[field.pos_starts[j]:field.pos_starts[j + 1]].tolist())
-        return self.format.encode(int(field.freqs[j]))
+        if field.kind == "frequency":
+            return pack_uint(int(field.freqs[j]))
+        return emptybytes
 
 
 class ArrayTermsReader(base.TermsReader):
@@ -199,7 +204,7 @@ class ArrayTermsReader(base.TermsReader):
     def cursor(self, fieldname, fieldobj):  # type: ignore[no-untyped-def]
         return ArrayFieldCursor(self.postings.fields.get(fieldname), fieldobj)
 
-    def _items_from(self, fieldname: str | None, prefix: bytes) -> Iterator[tuple[str, FieldPostings, int]]:
+    def walk_from(self, fieldname: str | None, prefix: bytes) -> Iterator[tuple[str, FieldPostings, int]]:
         """(field, postings, term index) from ``fieldname:prefix`` on, through the later fields too (as
         Whoosh's own terms table does)."""
         for name in sorted(self.postings.fields):
@@ -211,26 +216,26 @@ class ArrayTermsReader(base.TermsReader):
                 yield name, field, i
 
     def terms(self):  # type: ignore[no-untyped-def]
-        return ((name, field.term(i)) for name, field, i in self._items_from(None, b""))
+        return ((name, field.term(i)) for name, field, i in self.walk_from(None, b""))
 
     def terms_from(self, fieldname, prefix):  # type: ignore[no-untyped-def]
-        return ((name, field.term(i)) for name, field, i in self._items_from(fieldname, prefix))
+        return ((name, field.term(i)) for name, field, i in self.walk_from(fieldname, prefix))
 
     def items(self):  # type: ignore[no-untyped-def]
-        return (((name, field.term(i)), field.term_info(i)) for name, field, i in self._items_from(None, b""))
+        return (((name, field.term(i)), field.term_info(i)) for name, field, i in self.walk_from(None, b""))
 
     def items_from(self, fieldname, prefix):  # type: ignore[no-untyped-def]
         return (((name, field.term(i)), field.term_info(i))
-                for name, field, i in self._items_from(fieldname, prefix))
+                for name, field, i in self.walk_from(fieldname, prefix))
 
-    def _find(self, fieldname: str, btext: bytes) -> tuple[FieldPostings, int]:
+    def term_at(self, fieldname: str, btext: bytes) -> tuple[FieldPostings, int]:
         found = self.postings.locate(fieldname, btext)
         if found is None:
             raise TermNotFound(f"No term {fieldname}:{btext!r}")
         return found
 
     def term_info(self, fieldname, tbytes):  # type: ignore[no-untyped-def]
-        field, i = self._find(fieldname, tbytes)
+        field, i = self.term_at(fieldname, tbytes)
         return field.term_info(i)
 
     def frequency(self, fieldname, tbytes):  # type: ignore[no-untyped-def]
@@ -247,7 +252,7 @@ class ArrayTermsReader(base.TermsReader):
         return int(field.starts[i + 1] - field.starts[i])
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):  # type: ignore[no-untyped-def]
-        field, i = self._find(fieldname, tbytes)
+        field, i = self.term_at(fieldname, tbytes)
         docs, weights = field.postings(i)
         start = int(field.starts[i])
         values = _EncodedValues(field, start, start + len(docs), format_)
@@ -294,12 +299,23 @@ class ArrayFieldCursor(base.FieldCursor):
         return None if self.index < 0 or self.field is None else self.field.term_info(self.index)
 
 
+def posting_kind(format_) -> str:  # type: ignore[no-untyped-def]
+    """How a field's posting values are kept: the three formats paperdeck's schema uses (others would need
+    their own arrays, e.g. character offsets)."""
+    for kind, cls in (("positions", formats.Positions), ("frequency", formats.Frequency),
+                      ("existence", formats.Existence)):
+        if type(format_) is cls:
+            return kind
+    raise TypeError(f"paperdeck's codec does not store {type(format_).__name__} postings")
+
+
 class _FieldBuilder:
     """Collects one field's postings in term order while Whoosh writes a segment."""
 
     def __init__(self, format_) -> None:  # type: ignore[no-untyped-def]
         self.format = format_
-        self.positional = format_.supports("positions")
+        self.kind = posting_kind(format_)
+        self.positional = self.kind == "positions"
         self.terms = bytearray()
         self.term_offsets = array("q", [0])
         self.starts = array("q", [0])
@@ -380,7 +396,8 @@ class ArrayFieldWriter(base.FieldWriter):
             arrays.update(builder.arrays(name))
         handle = self.segment.create_file(self.storage, POSTINGS_EXT)
         try:
-            write_arrays(handle, "postings", arrays, {"fields": sorted(self.fields)})
+            write_arrays(handle, "postings", arrays,
+                         {"fields": {name: builder.kind for name, builder in sorted(self.fields.items())}})
         finally:
             handle.close()
         self.is_closed = True
