@@ -22,6 +22,8 @@ from whoosh import fields
 from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem as porter_stem
 
+from .codec import PositionArray
+
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer pattern, without the capturing group
 MIN_WORD = 2
 
@@ -104,6 +106,8 @@ class PaperText(fields.TEXT):
         kwargs.setdefault("analyzer", PaperAnalyzer())
         kwargs.setdefault("phrase", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        if kwargs["phrase"]:  # positions as raw arrays, which the codec stores without unpickling
+            self.format = PositionArray(field_boost=self.format.field_boost)
 
     def index(self, value: str, **kwargs: object):  # type: ignore[no-untyped-def,override]
         analyzer = self.analyzer

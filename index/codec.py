@@ -299,11 +299,29 @@ class ArrayFieldCursor(base.FieldCursor):
         return None if self.index < 0 or self.field is None else self.field.term_info(self.index)
 
 
+class PositionArray(formats.Positions):
+    """Whoosh's ``Positions`` format with each posting's positions encoded as a raw int32 array instead of a
+    pickled list of deltas: the writer turns it into the codec's flat arrays with one ``frombytes`` (no
+    unpickling per posting), and Whoosh's phrase matching decodes it the same way."""
+
+    def encode(self, poslist):  # type: ignore[no-untyped-def]
+        return array("i", poslist).tobytes()
+
+    def decode_positions(self, valuestring):  # type: ignore[no-untyped-def]
+        return array("i", valuestring).tolist()
+
+    def decode_frequency(self, valuestring):  # type: ignore[no-untyped-def]
+        return len(valuestring) // 4
+
+
+assert array("i").itemsize == 4
+
+
 def posting_kind(format_) -> str:  # type: ignore[no-untyped-def]
-    """How a field's posting values are kept: the three formats paperdeck's schema uses (others would need
+    """How a field's posting values are kept: the formats paperdeck's schema uses (others would need
     their own arrays, e.g. character offsets)."""
-    for kind, cls in (("positions", formats.Positions), ("frequency", formats.Frequency),
-                      ("existence", formats.Existence)):
+    for kind, cls in (("positions", PositionArray), ("positions", formats.Positions),
+                      ("frequency", formats.Frequency), ("existence", formats.Existence)):
         if type(format_) is cls:
             return kind
     raise TypeError(f"paperdeck's codec does not store {type(format_).__name__} postings")
@@ -316,6 +334,7 @@ class _FieldBuilder:
         self.format = format_
         self.kind = posting_kind(format_)
         self.positional = self.kind == "positions"
+        self.raw_positions = type(format_) is PositionArray
         self.terms = bytearray()
         self.term_offsets = array("q", [0])
         self.starts = array("q", [0])
@@ -332,7 +351,10 @@ class _FieldBuilder:
     def add(self, docnum: int, weight: float, vbytes: bytes) -> None:
         self.docs.append(docnum)
         self.weights.append(weight)
-        if self.positional:
+        if self.raw_positions:
+            self.positions.frombytes(vbytes)
+            self.pos_starts.append(len(self.positions))
+        elif self.positional:
             self.positions.extend(self.format.decode_positions(vbytes))
             self.pos_starts.append(len(self.positions))
         else:
@@ -371,6 +393,33 @@ class ArrayFieldWriter(base.FieldWriter):
         self.fields: dict[str, _FieldBuilder] = {}
         self.current: _FieldBuilder | None = None
         self.is_closed = False
+
+    def add_postings(self, schema, lengths, items):  # type: ignore[no-untyped-def]
+        """Whoosh's loop over (field, term, document, weight, value) in order, without its per-posting method
+        calls: most of a build's postings pass through here."""
+        builder: _FieldBuilder | None = None
+        lastfield: str | None = None
+        lastterm: bytes | None = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfield:
+                if lastterm is not None:
+                    builder.finish_term()  # type: ignore[union-attr]
+                if lastfield is not None and fieldname < lastfield:
+                    raise base.OutOfOrderError(f"field {lastfield!r} .. {fieldname!r}")
+                builder = self.fields.setdefault(fieldname, _FieldBuilder(schema[fieldname].format))
+                lastfield, lastterm = fieldname, None
+            if docnum == -1:  # Whoosh's marker for a spelling word, not a posting
+                continue
+            if btext != lastterm:
+                if lastterm is not None:
+                    if btext < lastterm:  # the term lookup is a binary search: order is load-bearing
+                        raise base.OutOfOrderError(f"term {fieldname}:{lastterm!r} .. {btext!r}")
+                    builder.finish_term()  # type: ignore[union-attr]
+                builder.start_term(btext)  # type: ignore[union-attr]
+                lastterm = btext
+            builder.add(docnum, weight, value or b"")  # type: ignore[union-attr]
+        if lastterm is not None:
+            builder.finish_term()  # type: ignore[union-attr]
 
     def start_field(self, fieldname, fieldobj):  # type: ignore[no-untyped-def]
         self.current = self.fields.setdefault(fieldname, _FieldBuilder(fieldobj.format))

@@ -18,16 +18,19 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 
 from paperdeck.index.arrayfile import DamagedArrays, read_arrays, write_arrays
-from paperdeck.index.codec import LENGTHS_EXT, POSTINGS_EXT, PaperdeckCodec
+from paperdeck.index.codec import LENGTHS_EXT, POSTINGS_EXT, PaperdeckCodec, PositionArray
 
 SCHEMA = fields.Schema(key=fields.ID(stored=True, unique=True), body=fields.TEXT(phrase=True),
-                       title=fields.TEXT(field_boost=2.5), tags=fields.KEYWORD(scorable=False))
+                       title=fields.TEXT(field_boost=2.5), tags=fields.KEYWORD(scorable=False),
+                       abstract=fields.TEXT(phrase=True))
+SCHEMA["abstract"].format = PositionArray(field_boost=1.0)  # as paperdeck's schema stores positions
 
 word = st.text(alphabet=string.ascii_lowercase[:6] + "éß中 ", min_size=1, max_size=6)
 document = st.fixed_dictionaries({
     "body": st.lists(word, max_size=12).map(" ".join),
     "title": st.lists(word, max_size=4).map(" ".join),
     "tags": st.lists(st.sampled_from(["x", "y", "zz"]), max_size=3).map(" ".join),
+    "abstract": st.lists(word, max_size=8).map(" ".join),
 })
 
 
@@ -65,12 +68,13 @@ def contents(ix) -> dict[str, object]:  # type: ignore[no-untyped-def]
             info = reader.term_info(fieldname, btext)
             postings[(fieldname, btext)] = (items, info.weight(), info.doc_frequency(), info.max_weight(),
                                             reader.frequency(fieldname, btext), reader.doc_frequency(fieldname, btext))
-        lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())] for f in ("body", "title")}
+        lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
+                   for f in ("body", "title", "abstract")}
         return {"postings": postings, "lengths": lengths,
-                "totals": {f: reader.field_length(f) for f in ("body", "title")},
+                "totals": {f: reader.field_length(f) for f in ("body", "title", "abstract")},
                 # per segment: Whoosh's own reader fails on a segment without the field
                 "minmax": [{f: (leaf.min_field_length(f), leaf.max_field_length(f))
-                            for f in ("body", "title") if leaf.field_length(f)} for leaf, _ in reader.leaf_readers()],
+                            for f in ("body", "title", "abstract") if leaf.field_length(f)} for leaf, _ in reader.leaf_readers()],
                 "stored": list(reader.all_stored_fields()),
                 "prefix": list(reader.expand_prefix("body", "a")),
                 "docs": sorted(reader.all_doc_ids())}
@@ -89,7 +93,8 @@ def test_whoosh_reads_the_same_index_through_either_codec(tmp_path_factory, batc
 def test_merged_segments_keep_every_posting(tmp_path: Path) -> None:
     """Whoosh merges small segments by reading them back through the codec: nothing is lost or renumbered
     wrongly."""
-    docs = [{"body": f"alpha beta {i} gamma alpha", "title": "t", "tags": "x"} for i in range(30)]
+    docs = [{"body": f"alpha beta {i} gamma alpha", "title": "t", "tags": "x", "abstract": "alpha a alpha"}
+            for i in range(30)]
     batches = [docs[i:i + 5] for i in range(0, 30, 5)]
     ix = write(tmp_path / "ix", PaperdeckCodec(), batches, {3, 17})
     writer = ix.writer(codec=PaperdeckCodec())
