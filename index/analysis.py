@@ -2,7 +2,7 @@
 
 Why not ``StemmingAnalyzer``: it is a chain of four generators (tokenizer, lowercase, stop words, stemmer) that
 hands one ``Token`` object through every layer for every word, and ``Positions.word_values`` then groups the
-tokens again. On abstracts that was about 1.1 ms per paper, the largest single cost of indexing. Here the
+tokens again: per word, several Python frames and an object, the largest single cost of indexing. Here the
 indexing path (``PaperText.index``) works on plain strings: one regex ``findall`` over the lowercased text, a
 frozenset lookup for stop words and a dict cache in front of Whoosh's own Porter stemmer. The ``Token`` interface
 (``__call__``) is kept for everything else Whoosh does with an analyzer (query parsing, highlighting, key terms),

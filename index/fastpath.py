@@ -28,8 +28,8 @@ from whoosh.scoring import BM25F
 
 from .codec import PaperdeckCodec, SegmentLengths, SegmentPostings, segment_lengths, segment_postings
 
-CACHE_POSTINGS = 4_000_000  # postings kept decoded (8 bytes each: 32 MB), least recently used dropped first
-CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each: 32 MB)
+CACHE_POSTINGS = 4_000_000  # postings kept joined across segments (8 bytes each), least recently used dropped first
+CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each)
 WARM_TERMS = 40  # most frequent abstract terms decoded ahead (half as many title terms)
 WARM_PHRASE_TERMS = 10  # ... and the positions of the first of them
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's defaults

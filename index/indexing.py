@@ -25,14 +25,14 @@ Report = Callable[[int, int, str], None]
 
 
 def writer_options(batch: int) -> dict[str, object]:
-    """Large batches are indexed by two Whoosh sub-processes, one segment each (README, Performance): at 10k
-    papers the build went from 53 s to 22 s on two cores.
+    """Large batches are indexed by two Whoosh sub-processes, one segment each: analysing text is most of a
+    build, and it parallelises (the README's Performance section has the figures).
 
     Only from a single-threaded process (the CLI): Whoosh forks its sub-writers, and a fork taken while other
     threads hold locks (the app's workers) can deadlock the child. The app indexes serially.
     """
     # Separate segment files, not Whoosh's compound file: a reader copies each part of a compound file into
-    # memory (180 MB of postings at 100,000 papers), while separate files are read in place.
+    # memory (all the postings of a large library), while separate files are mapped in place.
     # Written through paperdeck's codec (``codec.py``): postings and lengths as arrays the evaluator maps.
     options: dict[str, object] = {"compound": False, "codec": PaperdeckCodec()}
     procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
