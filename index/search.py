@@ -26,7 +26,7 @@ from .fastpath import QueryEvaluator, ranked
 from .highlight import positive_terms, snippet_span, whole_span
 from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
 from .query import ParsedQuery, parse_query, simplify
-from .snapshot import Snapshot
+from .snapshot import SNAPSHOT_SUFFIX, Snapshot
 from .store import RecordStore
 from .vocabulary import Vocabulary
 
@@ -112,7 +112,7 @@ class SearchEngine:
             loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
             if loaded is not None and not self._matches_index(loaded):
                 loaded = None  # a stray file from another index of the same generation: rebuild it
-            self._snapshot = loaded or Snapshot(reader)
+            self._snapshot = loaded or Snapshot.from_reader(reader)
             if loaded is None and path is not None:
                 self._save_snapshot(path)
         return self._snapshot
@@ -126,18 +126,18 @@ class SearchEngine:
         return all(self._searcher.stored_fields(d).get("key") == snap.keys[d] for d in samples)
 
     def _snapshot_path(self) -> Path | None:
-        """``.snapshot-<generation>.pickle`` in the index folder (a dot file: not part of the index stamp)."""
+        """``.snapshot-<generation>.npz`` in the index folder (a dot file: not part of the index stamp)."""
         folder = getattr(self._ix.storage, "folder", None)
         generation = getattr(self._searcher.reader(), "generation", lambda: None)()
         if folder is None or generation is None:
             return None
-        return Path(folder) / f".snapshot-{generation}.pickle"
+        return Path(folder) / f".snapshot-{generation}{SNAPSHOT_SUFFIX}"
 
     def _save_snapshot(self, path: Path) -> None:
         """Best effort: a read-only or full cache folder only means the next start rebuilds it."""
         assert self._snapshot is not None
         try:
-            for old in path.parent.glob(".snapshot-*.pickle"):
+            for old in path.parent.glob(".snapshot-*"):
                 if old != path:
                     old.unlink(missing_ok=True)
             self._snapshot.save(path)

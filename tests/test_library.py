@@ -244,7 +244,7 @@ def test_a_torn_snapshot_file_beside_the_index_is_rebuilt_and_replaced(seeded_ho
     index = seeded_home / "cache" / "index"
     with Library() as library:
         library.warm()
-    [saved] = list(index.glob(".snapshot-*.pickle"))
+    [saved] = list(index.glob(".snapshot-*.npz"))
     saved.write_bytes(saved.read_bytes()[:100])
     with Library() as library:
         assert library.search(SearchRequest("sparse attention")).total == 12
@@ -257,7 +257,7 @@ def test_a_snapshot_file_of_another_library_is_not_trusted(seeded_home: Path, tm
     index = seeded_home / "cache" / "index"
     with Library() as library:
         library.warm()
-    [saved] = list(index.glob(".snapshot-*.pickle"))
+    [saved] = list(index.glob(".snapshot-*.npz"))
     from paperdeck.index.snapshot import Snapshot
 
     foreign = Snapshot.load(saved, UNIQUE_SEED_PAPERS)
