@@ -16,6 +16,7 @@ from whoosh import index as windex
 
 from .codec import PaperdeckCodec
 from .documents import paper_document
+from .models import Paper
 from .schema import build_schema
 from .store import RecordStore
 from .vocabulary import WordCounts, paper_words
@@ -61,11 +62,15 @@ def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     store.add_words(words.rows())
 
 
-def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float) -> None:
-    """Bring the index in line with the record store for ``keys`` (one commit)."""
+def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float,
+               previous: dict[str, Paper] | None = None) -> None:
+    """Bring the index in line with the record store for ``keys`` (one commit); ``previous`` are the records
+    those keys held before, whose words are counted out of the vocabulary."""
     writer = ix.writer(timeout=timeout, **writer_options(len(keys)))
     words = WordCounts()
     analyzer = ix.schema["abstract"].analyzer
+    for old in (previous or {}).values():
+        words.remove(paper_words(analyzer, old))
     try:
         for n, key in enumerate(keys):
             if n % 50 == 0:

@@ -12,9 +12,10 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as windex
 
@@ -28,6 +29,9 @@ from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
 
+
+
+T = TypeVar("T")
 
 
 class LibraryBusy(Exception):
@@ -52,8 +56,8 @@ class Library:
         if self.manifest.message:
             self.messages.append(self.manifest.message)
         self.store = self._open_store()
-        self._ix = self._open_index()
-        self._engine = SearchEngine(self._ix, self.store)
+        self._engine: SearchEngine | None = None
+        self._use_index(self._open_index())
         self._ensure_consistent()
 
     @classmethod
@@ -65,7 +69,7 @@ class Library:
         if self._closed:
             return
         self._closed = True
-        self._engine.close()
+        self._current_engine().close()
         self.store.close()
 
     def __enter__(self) -> Library:
@@ -127,9 +131,27 @@ class Library:
         return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
 
     def _reopen_index(self) -> None:
-        self._engine.close()
-        self._ix = windex.open_dir(str(self._index_dir))
-        self._engine = SearchEngine(self._ix, self.store)
+        self._use_index(windex.open_dir(str(self._index_dir)))
+
+    def _use_index(self, ix: windex.Index) -> None:
+        """The one place the index and its search engine are replaced: the old engine is closed first, so a
+        search still holding it fails with ``EngineClosed`` and is retried on the new one (``_on_engine``)."""
+        if self._engine is not None:
+            self._engine.close()
+        self._ix = ix
+        self._engine = SearchEngine(ix, self.store)
+
+    def _current_engine(self) -> SearchEngine:
+        assert self._engine is not None
+        return self._engine
+
+    def _on_engine(self, call: Callable[[SearchEngine], T]) -> T:
+        """``call`` on the current engine; if a rebuild swapped the engine between the lookup and the call,
+        once more on the new one (the one retry every reading method shares)."""
+        try:
+            return call(self._current_engine())
+        except EngineClosed:
+            return call(self._current_engine())
 
     def _invalidate_stamps(self) -> None:
         """Mark the derived stores as in flux before changing them: a crash from here on forces a rebuild."""
@@ -144,13 +166,11 @@ class Library:
         if not any(self._index_dir.glob("*.toc")):
             return False
         try:
-            changed = self._engine.refresh()
+            changed = self._current_engine().refresh()
         except Exception:
             changed = True
         if changed:
-            self._engine.close()
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.open_dir(str(self._index_dir)))
         return changed
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -185,6 +205,7 @@ class Library:
             self.manifest.reload()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
+            previous: dict[str, Paper] = {}  # each key's record before this batch (for the vocabulary)
             invalidated = False
             for n, source in enumerate(files, start=1):
                 self._report_progress(n - 1, len(files), f"reading {source.name}")
@@ -216,6 +237,8 @@ class Library:
                     continue
                 affected |= change.affected
                 renamed.update(change.renamed)
+                for key, paper in change.previous.items():
+                    previous.setdefault(key, paper)
                 status = "updated" if source.id in self.manifest.sources else "added"
                 self.manifest.sources[source.id] = SourceEntry(
                     id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
@@ -223,7 +246,7 @@ class Library:
                 reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
                                             warnings=tuple(warnings)))
             if invalidated:
-                self._index_keys(affected)
+                self._index_keys(affected, previous)
                 self._commit_manifest()
                 if renamed:
                     self._migrate_bookmarks(renamed)
@@ -245,9 +268,10 @@ class Library:
             self.manifest.reload()
             entry = self._find_source(source)
             self._invalidate_stamps()
-            affected = self.store.replace_source(entry.id, []).affected
+            change = self.store.replace_source(entry.id, [])
+            affected = change.affected
             del self.manifest.sources[entry.id]
-            self._index_keys(affected)
+            self._index_keys(affected, change.previous)
             self._commit_manifest()
         remaining = sum(1 for k in affected if self.store.get(k, follow_aliases=False) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
@@ -312,8 +336,8 @@ class Library:
     def _swap_in(self, fresh_store_path: Path, fresh_dir: Path) -> None:
         """Replace the record store and the index by freshly built ones, while no search is running."""
         store_path = locations.record_store_path()
-        with self._engine.exclusive():
-            self._engine.close()
+        with self._current_engine().exclusive():
+            self._current_engine().close()
             self.store.close()
             for suffix in ("-wal", "-shm"):
                 store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
@@ -324,14 +348,14 @@ class Library:
             os.replace(fresh_dir, self._index_dir)
             shutil.rmtree(old_dir, ignore_errors=True)
             self.store = RecordStore(store_path)
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.open_dir(str(self._index_dir)))
 
-    def _index_keys(self, keys: set[str]) -> None:
-        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)
-        self._engine.refresh()
-        if len(keys) >= PARALLEL_BATCH:  # a big batch: save the facet snapshot now (3 s at 100k papers, ~1 %
-            self._engine.snapshot()       # of the build) rather than on the app's next start
+    def _index_keys(self, keys: set[str], previous: dict[str, Paper]) -> None:
+        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
+        engine = self._current_engine()
+        engine.refresh()
+        if len(keys) >= PARALLEL_BATCH:  # a big batch: save the facet snapshot now (a small share of the
+            engine.snapshot()             # build) rather than on the app's next start
 
     def _commit_manifest(self) -> None:
         self.manifest.save()
@@ -348,34 +372,30 @@ class Library:
     def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
         if isinstance(request, str):
             request = SearchRequest(query=request)
+        def run(engine: SearchEngine) -> SearchResults:
+            return engine.search(request, bookmarks)
         try:
-            return self._engine.search(request, bookmarks)
-        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
-            return self._engine.search(request, bookmarks)
+            return self._on_engine(run)
         except ValueError:
             raise  # a bad filter: the caller's mistake, not the index's
         except Exception as err:  # damage that only shows when a postings block is read: rebuild, retry once
             self.recover(f"index failed while searching ({type(err).__name__})")
-            return self._engine.search(request, bookmarks)
+            return self._on_engine(run)
 
     def recover(self, reason: str) -> None:
         """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
         with self._writing():
-            self._engine.close()
+            self._current_engine().close()  # before its files move
             kept = move_aside(self._index_dir)
             self._index_dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self._index_dir), build_schema())
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.create_in(str(self._index_dir), build_schema()))
             write_stamp(self._index_dir, "")
         self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
         self.rebuild()
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""
-        try:
-            self._engine.warm()
-        except EngineClosed:
-            pass  # a rebuild replaced the engine; its first search builds them
+        self._on_engine(SearchEngine.warm)
 
     def get(self, key: str) -> Paper | None:
         """A paper by key; an old key (from before the paper was matched to an arXiv id) still resolves."""
@@ -386,16 +406,10 @@ class Library:
         return frozenset(self.store.resolve(k) for k in keys)
 
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
-        try:
-            return self._engine.similar(key, limit)
-        except EngineClosed:  # swapped by a rebuild meanwhile
-            return self._engine.similar(key, limit)
+        return self._on_engine(lambda engine: engine.similar(key, limit))
 
     def highlight_paper(self, paper: Paper, query: str, as_you_type: bool = False):  # type: ignore[no-untyped-def]
-        try:
-            return self._engine.highlight_paper(paper, query, as_you_type)
-        except EngineClosed:
-            return self._engine.highlight_paper(paper, query, as_you_type)
+        return self._on_engine(lambda engine: engine.highlight_paper(paper, query, as_you_type))
 
     def stats(self) -> LibraryStats:
         papers, with_code = self.store.counts()

@@ -58,7 +58,10 @@ class SearchEngine:
         self._evaluator: QueryEvaluator | None = None
 
     def close(self) -> None:
+        """Safe to call twice (a swap closes the engine before moving files, then replaces it)."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             self._searcher.close()
 

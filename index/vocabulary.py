@@ -8,8 +8,8 @@ candidate word. Here the words are a sorted in-memory list: a prefix is two bise
 slice, so a short prefix costs a bounded slice, never the whole vocabulary. Edit-distance matching still uses
 Whoosh's Levenshtein automata (``whoosh.automata``), walking the sorted list.
 
-The counts are exact after a full build; incremental adds only add to them (a re-indexed paper counts twice),
-which is harmless because they only order candidates.
+The counts stay exact through incremental writes: a re-indexed or removed paper's previous words are
+counted out (``WordCounts.remove``), and a word no paper holds any more leaves the vocabulary.
 """
 
 from __future__ import annotations
@@ -51,6 +51,14 @@ class WordCounts:
         for word, mask in words.items():
             masks[word] = masks.get(word, 0) | mask
             counts[word] = counts.get(word, 0) + 1
+
+    def remove(self, words: dict[str, int]) -> None:
+        """A paper's previous version: its words count one paper less (their field bits stay: a word that
+        left the titles only is still offered for title prefixes, and expands to no posting there)."""
+        masks, counts = self.masks, self.counts
+        for word in words:
+            masks.setdefault(word, 0)
+            counts[word] = counts.get(word, 0) - 1
 
     def rows(self) -> Iterator[tuple[str, int, int]]:
         return ((word, mask, self.counts[word]) for word, mask in self.masks.items())
