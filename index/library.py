@@ -24,7 +24,7 @@ from .durable import Timeout, file_lock
 from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import build_schema
-from .indexing import PARALLEL_BATCH, build_index, index_keys
+from .indexing import build_index, index_keys
 from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
@@ -351,11 +351,13 @@ class Library:
             self._use_index(windex.open_dir(str(self._index_dir)))
 
     def _index_keys(self, keys: set[str], previous: dict[str, Paper]) -> None:
-        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
+        """Write ``keys``, then save the new generation's facet snapshot, updated from the one before (only
+        the new segments are read), so the next start loads it instead of counting the whole index."""
         engine = self._current_engine()
+        engine.snapshot()  # loaded from its file or counted once: the base the next one is updated from
+        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
         engine.refresh()
-        if len(keys) >= PARALLEL_BATCH:  # a big batch: save the facet snapshot now (a small share of the
-            engine.snapshot()             # build) rather than on the app's next start
+        engine.snapshot()
 
     def _commit_manifest(self) -> None:
         self.manifest.save()

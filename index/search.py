@@ -54,6 +54,7 @@ class SearchEngine:
         self._closed = False
         self._searcher = ix.searcher()
         self._snapshot: Snapshot | None = None
+        self._previous_snapshot: Snapshot | None = None  # an earlier generation's, to update from
         self._vocabulary: Vocabulary | None = None
         self._evaluator: QueryEvaluator | None = None
 
@@ -76,18 +77,18 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Pick up commits made since the searcher was opened (by this or another process)."""
         with self._lock:
-            try:
-                fresh = self._searcher.refresh()
-            except TypeError:  # Whoosh cannot refresh a searcher opened on an empty index: open a new one
-                self._searcher.close()
-                fresh = self._ix.searcher()
-            changed = fresh is not self._searcher
-            self._searcher = fresh
-            if changed:
-                self._snapshot = None
-                self._vocabulary = None
-                self._evaluator = None
-            return changed
+            if self._ix.latest_generation() == self._searcher.reader().generation():
+                return False
+            # A new searcher, not Whoosh's ``searcher.refresh()``: that reuses the readers of unchanged
+            # segments together with their old deletion sets, so papers deleted since still looked live (a
+            # replaced paper counted twice). Reopening is cheap: the codec's files stay mapped.
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._previous_snapshot = self._snapshot or self._previous_snapshot
+            self._snapshot = None
+            self._vocabulary = None
+            self._evaluator = None
+            return True
 
     def warm(self) -> None:
         """Build the per-generation snapshot, vocabulary and field lengths and decode the most common terms
@@ -115,7 +116,8 @@ class SearchEngine:
             loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
             if loaded is not None and not self._matches_index(loaded):
                 loaded = None  # a stray file from another index of the same generation: rebuild it
-            self._snapshot = loaded or Snapshot.from_reader(reader)
+            self._snapshot = loaded or Snapshot.from_reader(reader, self._previous_snapshot)
+            self._previous_snapshot = None
             if loaded is None and path is not None:
                 self._save_snapshot(path)
         return self._snapshot

@@ -65,3 +65,60 @@ def test_a_torn_snapshot_is_refused(tmp_path: Path, cut: int) -> None:
     snap.save(path)
     path.write_bytes(path.read_bytes()[:cut])
     assert Snapshot.load(path, 2) is None
+
+
+def facet_view(snap: Snapshot) -> dict[str, object]:
+    """What searches see: live keys, each facet's non-zero counts over the live documents, the sort orders."""
+    counts = {}
+    for facet, arrays in snap.facets.items():
+        per_value = arrays.counts(snap.live)
+        counts[facet] = {arrays.values[i]: int(per_value[i]) for i in np.flatnonzero(per_value)}
+    return {"keys": [k for k, alive in zip(snap.keys, snap.live) if alive], "counts": counts,
+            "orders": {s: snap.order(s).tolist() for s in SORTS}}
+
+
+def test_after_small_writes_the_snapshot_is_updated_exactly_and_saved(library, tmp_path: Path, monkeypatch) -> None:
+    """Each add, replacement and removal leaves a snapshot of the new generation that equals one counted from
+    scratch, saved beside the index, so the next start loads it instead of counting."""
+    from paperdeck.index.library import Library
+
+    page = tmp_path / "mine.txt"
+    steps = [("add", "Sparse Attention for Graphs\n\nWe study sparse attention on graphs with code at "
+                     "https://github.com/a/b. It works on many benchmarks and datasets.\n"),
+             ("add", "Sparse Attention for Graphs\n\nA new version of the abstract without the link, on many "
+                     "benchmarks and datasets.\n"),
+             ("remove", "")]
+    for action, text in steps:
+        if action == "add":
+            page.write_text(text, encoding="utf-8")
+            library.add([page])
+        else:
+            library.remove("mine.txt")
+        engine = library._engine
+        reader = engine._searcher.reader()
+        assert facet_view(engine.snapshot()) == facet_view(Snapshot.from_reader(reader))
+    generation = library._engine._searcher.reader().generation()
+    assert (Path(library._ix.storage.folder) / f".snapshot-{generation}.npz").exists()
+    library.close()
+
+    def no_counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the snapshot was counted again instead of loaded")
+    monkeypatch.setattr(Snapshot, "from_reader", no_counting)
+    with Library() as reopened:
+        assert reopened.search("sparse attention").total == 12
+
+
+def test_a_replaced_or_removed_paper_is_counted_once(library, tmp_path: Path) -> None:
+    """Found by the test above: Whoosh's ``searcher.refresh()`` kept the old deletion sets, so a replaced
+    paper counted twice until the next start (and the saved snapshot kept the double count)."""
+    page = tmp_path / "mine.txt"
+    page.write_text("Sparse Attention for Graphs\n\nWe study sparse attention on graphs, and it works on many "
+                    "benchmarks and datasets.\n", encoding="utf-8")
+    library.add([page])
+    assert library.search("sparse attention").total == 13
+    page.write_text("Sparse Attention for Graphs\n\nA new version of the abstract, and it works on many "
+                    "benchmarks and datasets.\n", encoding="utf-8")
+    library.add([page])
+    assert library.search("sparse attention").total == 13
+    library.remove("mine.txt")
+    assert library.search("sparse attention").total == 12
