@@ -26,7 +26,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from .codec import PaperdeckCodec, SegmentLengths, SegmentPostings, segment_lengths, segment_postings
+from .codec import PaperdeckCodec
+from .codec_readers import SegmentLengths, SegmentPostings, segment_lengths, segment_postings
 
 CACHE_POSTINGS = 4_000_000  # postings kept joined across segments (8 bytes each), least recently used dropped first
 CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each)

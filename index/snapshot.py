@@ -38,7 +38,8 @@ def column_value(key: str, facets: dict[str, list[str]], date: str, title: str, 
 class FacetArrays:
     """One facet: its distinct values and the (document, value) pairs, as parallel arrays."""
 
-    def __init__(self, values: list[str], docs: Iterable[int] | np.ndarray, value_ids: Iterable[int] | np.ndarray) -> None:
+    def __init__(self, values: list[str], docs: Iterable[int] | np.ndarray,
+                 value_ids: Iterable[int] | np.ndarray) -> None:
         self.values = values
         self.index = {v: i for i, v in enumerate(values)}
         self.docs = np.asarray(docs, dtype=np.int32)

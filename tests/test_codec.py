@@ -74,9 +74,11 @@ def contents(ix) -> dict[str, object]:  # type: ignore[no-untyped-def]
                 "totals": {f: reader.field_length(f) for f in ("body", "title", "abstract")},
                 # per segment: Whoosh's own reader fails on a segment without the field
                 "minmax": [{f: (leaf.min_field_length(f), leaf.max_field_length(f))
-                            for f in ("body", "title", "abstract") if leaf.field_length(f)} for leaf, _ in reader.leaf_readers()],
+                            for f in ("body", "title", "abstract") if leaf.field_length(f)}
+                           for leaf, _ in reader.leaf_readers()],
                 "stored": list(reader.all_stored_fields()),
                 "prefix": list(reader.expand_prefix("body", "a")),
+                "fuzzy": [sorted(reader.terms_within(f, "abc", 1)) for f in ("body", "abstract", "tags")],
                 "docs": sorted(reader.all_doc_ids())}
 
 
@@ -103,6 +105,20 @@ def test_merged_segments_keep_every_posting(tmp_path: Path) -> None:
         assert len(searcher.reader().leaf_readers()) == 1
         hits = [searcher.stored_fields(d)["key"] for d in searcher.docs_for_query(wq.Term("body", "alpha"))]
         assert sorted(hits, key=int) == [str(i) for i in range(30) if i not in (3, 17)]
+
+
+def test_an_index_in_memory_is_read_from_bytes() -> None:
+    """A storage that is not a folder (Whoosh's RamStorage, or a compound file) cannot be mapped: the codec
+    reads the bytes instead, with the same checks."""
+    from whoosh.filedb.filestore import RamStorage
+
+    ix = RamStorage().create_index(SCHEMA)
+    writer = ix.writer(codec=PaperdeckCodec())
+    writer.add_document(key="1", body="alpha beta", title="t", tags="x", abstract="alpha")
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert [searcher.stored_fields(d)["key"] for d in searcher.docs_for_query(wq.Term("body", "alpha"))] == ["1"]
+        assert searcher.reader().doc_field_length(0, "body") == 2
 
 
 def test_a_torn_or_foreign_array_file_is_an_error(tmp_path: Path) -> None:
