@@ -17,16 +17,21 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-__all__ = ["atomic_write_text", "load_json_recovering", "save_json_with_backup", "file_lock", "Timeout"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "load_json_recovering", "save_json_with_backup", "file_lock", "Timeout"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new content, never a mix."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a hidden ``.tmp`` file and a rename: complete or absent, never torn."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -60,7 +65,7 @@ def save_json_with_backup(path: Path, data: Any) -> None:
         try:
             current = path.read_bytes()
             json.loads(current.decode("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             current = None  # never let a corrupt file overwrite the last good backup
         if current is not None:
             atomic_write_text(backup_path(path), current.decode("utf-8"))
@@ -113,10 +118,14 @@ def _try_load(path: Path, validate: Callable[[Any], Any]) -> Any:
         return _Problem("not UTF-8")
     except ValueError as err:
         return _Problem(f"not JSON: {err.msg} at line {err.lineno}" if hasattr(err, "msg") else "not JSON")
+    except Exception as err:  # JSON nested a thousand deep (RecursionError), a file too big for memory...
+        return _Problem(f"not readable as JSON ({type(err).__name__})")
     try:
         return validate(data)
     except (ValueError, TypeError, KeyError, AttributeError) as err:
         return _Problem(f"wrong shape: {err}")
+    except Exception as err:  # whatever else a hand-edited file provokes: the file is unusable, not the program
+        return _Problem(f"wrong shape ({type(err).__name__})")
 
 
 def file_lock(path: Path, timeout: float = 10.0) -> FileLock:

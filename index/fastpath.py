@@ -18,6 +18,7 @@ codec's own arrays.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
@@ -28,6 +29,8 @@ from whoosh.scoring import BM25F
 
 from .codec import PaperdeckCodec
 from .codec_readers import SegmentLengths, SegmentPostings, segment_lengths, segment_postings
+from .integrity import reading_error
+from .query import check_cancelled
 
 CACHE_POSTINGS = 4_000_000  # postings kept joined across segments (8 bytes each), least recently used dropped first
 CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each)
@@ -84,11 +87,15 @@ class QueryEvaluator:
             if not isinstance(reader.codec(), PaperdeckCodec):
                 raise ForeignSegment("index segment not written by paperdeck's codec: rebuild the index")
             storage, segment = reader.storage(), reader.segment()
-            self._segments.append((segment_postings(storage, segment), segment_lengths(storage, segment),
-                                   offset, reader.doc_count_all()))
+            try:
+                arrays = segment_postings(storage, segment), segment_lengths(storage, segment)
+            except Exception as err:  # a torn or changed array file (``DamagedArrays``), a missing one
+                raise reading_error(f"arrays of segment {segment.segment_id()}", err, None) from err
+            self._segments.append((*arrays, offset, reader.doc_count_all()))
         self._postings = _ArrayCache(CACHE_POSTINGS)
         self._positions = _ArrayCache(CACHE_POSITIONS)
         self._lengths: dict[str, np.ndarray] = {}
+        self._cancel: threading.Event | None = None
 
     # -- posting arrays ---------------------------------------------------------------------------------------
 
@@ -105,7 +112,10 @@ class QueryEvaluator:
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` as Whoosh's scorer sees it (decoded from one byte)."""
         if fieldname not in self._lengths:
-            parts = [lengths.decoded(fieldname, count) for _, lengths, _, count in self._segments]
+            try:
+                parts = [lengths.decoded(fieldname, count) for _, lengths, _, count in self._segments]
+            except Exception as err:
+                raise reading_error(f"field lengths of {fieldname!r}", err, partial(_probe_lengths, fieldname)) from err
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
 
@@ -130,8 +140,17 @@ class QueryEvaluator:
 
     # -- evaluation -------------------------------------------------------------------------------------------
 
-    def evaluate(self, q: wq.Query) -> Dense:
-        """Every matching document (mask) and its score, for the whole tree."""
+    def evaluate(self, q: wq.Query, cancel: threading.Event | None = None) -> Dense:
+        """Every matching document (mask) and its score, for the whole tree. Setting ``cancel`` (from another
+        thread) stops the evaluation before its next term with ``SearchCancelled``."""
+        self._cancel = cancel
+        try:
+            return self._evaluate(q)
+        finally:
+            self._cancel = None
+
+    def _evaluate(self, q: wq.Query) -> Dense:
+        check_cancelled(self._cancel)
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.And) and type(q) is wq.And:
@@ -139,32 +158,32 @@ class QueryEvaluator:
             negatives = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
             if not positives:
                 return self._whoosh(q)
-            mask, score = self.evaluate(positives[0])
+            mask, score = self._evaluate(positives[0])
             mask = mask.copy()
             score = score.copy()
             for sub in positives[1:]:
-                sub_mask, sub_score = self.evaluate(sub)
+                sub_mask, sub_score = self._evaluate(sub)
                 mask &= sub_mask
                 score += sub_score
             for sub in negatives:  # Whoosh intersects with an inverse matcher, which scores 1.0
-                mask &= ~self.evaluate(sub)[0]
+                mask &= ~self._evaluate(sub)[0]
                 score += 1.0
             return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
         if type(q) is wq.Or and not q.scale and not q.minmatch:
             mask = np.zeros(self.size, dtype=bool)
             score = np.zeros(self.size, dtype=np.float64)
             for sub in q.subqueries:
-                sub_mask, sub_score = self.evaluate(sub)
+                sub_mask, sub_score = self._evaluate(sub)
                 mask |= sub_mask
                 score += sub_score
             return mask, self._boosted(score, q.boost)
         if type(q) is wq.AndNot:
-            mask, score = self.evaluate(q.a)
-            mask = mask & ~self.evaluate(q.b)[0]
+            mask, score = self._evaluate(q.a)
+            mask = mask & ~self._evaluate(q.b)[0]
             return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
         if type(q) is wq.AndMaybe:
-            mask, score = self.evaluate(q.a)
-            _, extra = self.evaluate(q.b)
+            mask, score = self._evaluate(q.a)
+            _, extra = self._evaluate(q.b)
             return mask, self._boosted(np.where(mask, score + extra, 0.0), q.boost)
         if type(q) is wq.Phrase and q.slop == 1 and len(q.words) > 1:
             return self._phrase(q)
@@ -232,11 +251,16 @@ class QueryEvaluator:
         btext = self._searcher.schema[fieldname].to_bytes(text)
         doc_parts, value_parts = [], []
         for postings, _, offset, _ in self._segments:
-            found = postings.locate(fieldname, btext)
-            if found is not None:
+            try:
+                found = postings.locate(fieldname, btext)
+                if found is None:
+                    continue
                 docs, values = read(*found)
-                doc_parts.append(docs + offset if offset else docs)
-                value_parts.append(values)
+            except Exception as err:  # arrays that do not hold what their header says
+                raise reading_error(f"postings of {fieldname}:{text}", err,
+                                    partial(_probe_postings, fieldname, btext)) from err
+            doc_parts.append(docs + offset if offset else docs)
+            value_parts.append(values)
         if not doc_parts:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=second_type)
         if len(doc_parts) == 1:  # one segment: the mapped arrays themselves, no copy
@@ -247,7 +271,10 @@ class QueryEvaluator:
         """A subtree numpy does not handle (a phrase, a range...): Whoosh matches and scores it."""
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float64)
-        top = self._searcher.search(q, limit=None).top_n
+        try:
+            top = self._searcher.search(q, limit=None).top_n
+        except Exception as err:
+            raise reading_error(f"matches of {q}", err, partial(_probe_search, q)) from err
         if top:
             ids = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
             mask[ids] = True
@@ -271,3 +298,26 @@ def ranked(mask: np.ndarray, score: np.ndarray, start: int, end: int) -> list[tu
         candidates, scores = candidates[keep], scores[keep]
     order = np.lexsort((candidates, -scores))[start:end]
     return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _probe_postings(fieldname: str, btext: bytes, searcher) -> None:  # type: ignore[no-untyped-def]
+    """Read one term's postings in every segment through Whoosh's public matcher API."""
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (fieldname, btext) in reader:
+            matcher = reader.postings(fieldname, btext)
+            while matcher.is_active():
+                matcher.id(), matcher.weight(), matcher.value()
+                matcher.next()
+
+
+def _probe_lengths(fieldname: str, searcher) -> None:  # type: ignore[no-untyped-def]
+    """Read every document's length of one field through Whoosh's public reader API."""
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        for docnum in range(reader.doc_count_all()):
+            reader.doc_field_length(docnum, fieldname, 0)
+
+
+def _probe_search(q: wq.Query, searcher) -> None:  # type: ignore[no-untyped-def]
+    searcher.search(q, limit=None)
