@@ -2,7 +2,7 @@
 
 Why not ``StemmingAnalyzer``: it is a chain of four generators (tokenizer, lowercase, stop words, stemmer) that
 hands one ``Token`` object through every layer for every word, and ``Positions.word_values`` then groups the
-tokens again. On abstracts that was about 1.1 ms per paper, the largest single cost of indexing. Here the
+tokens again: per word, several Python frames and an object, the largest single cost of indexing. Here the
 indexing path (``PaperText.index``) works on plain strings: one regex ``findall`` over the lowercased text, a
 frozenset lookup for stop words and a dict cache in front of Whoosh's own Porter stemmer. The ``Token`` interface
 (``__call__``) is kept for everything else Whoosh does with an analyzer (query parsing, highlighting, key terms),
@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from whoosh import fields
 from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem as porter_stem
+
+from .codec import PositionArray
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer pattern, without the capturing group
 MIN_WORD = 2
@@ -104,6 +106,8 @@ class PaperText(fields.TEXT):
         kwargs.setdefault("analyzer", PaperAnalyzer())
         kwargs.setdefault("phrase", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        if kwargs["phrase"]:  # positions as raw arrays, which the codec stores without unpickling
+            self.format = PositionArray(field_boost=self.format.field_boost)
 
     def index(self, value: str, **kwargs: object):  # type: ignore[no-untyped-def,override]
         analyzer = self.analyzer

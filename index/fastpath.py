@@ -1,40 +1,42 @@
-"""Boolean term queries scored with numpy over cached posting arrays, for the queries typed most.
+"""Boolean term queries scored with numpy over the codec's posting arrays, for the queries typed most.
 
 Why: Whoosh matches and scores one posting at a time in Python. At 100,000 papers a common word has tens of
 thousands of postings, and every keystroke re-reads and re-scores them (a typed prefix expands into dozens of
-terms). Here each (field, term) posting list is decoded once per index generation into arrays (document
-numbers, weights), kept in a bounded cache, and a query tree of ``Term``/``And``/``Or``/``AndNot``/``AndMaybe``/
-``Not`` becomes a few vectorised operations on dense per-document arrays; a phrase intersects its words' arrays
-first and matches positions as flat arrays, restricted to the documents that have every word. Scores are Whoosh's own BM25F, term for
-term (same idf, average field length, decoded field lengths, B, K1, boosts; compound scores are sums), so the
-ranking is the one Whoosh would give; ``tests/test_fastpath.py`` compares the two. Anything else in the tree
-(phrases, ranges, a coordination bonus) is evaluated by Whoosh itself and combined, so every query works.
+terms). Here each (field, term) posting list is read from paperdeck's codec (``codec.py``: memory-mapped
+arrays of document numbers, weights, positions and field lengths, per segment), joined across segments once
+per index generation into a bounded cache, and a query tree of ``Term``/``And``/``Or``/``AndNot``/
+``AndMaybe``/``Not`` becomes a few vectorised operations on dense per-document arrays; a phrase intersects its
+words' arrays first and matches positions as flat arrays, restricted to the documents that have every word.
+Scores are Whoosh's own BM25F, term for term (same idf, average field length, decoded field lengths, B, K1,
+boosts; compound scores are sums), so the ranking is the one Whoosh would give; ``tests/test_fastpath.py``
+compares the two on the same index. Anything else in the tree (ranges, fuzzy terms, a phrase with slop) is
+evaluated by Whoosh itself, reading the same codec, and combined, so every query works.
 
-Reads two private parts of Whoosh's codec (a block's pickled data, and ``ListMatcher`` fields for inlined
-postings) for speed, with the public per-posting API as the fallback.
+Only public Whoosh API is used: the searcher's statistics, ``reader.codec()/storage()/segment()``, and the
+codec's own arrays.
 """
 
 from __future__ import annotations
 
-import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from itertools import chain
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
+from .codec import PaperdeckCodec
+from .codec_readers import SegmentLengths, SegmentPostings, segment_lengths, segment_postings
 from .integrity import reading_error
 from .query import check_cancelled
 
-CACHE_POSTINGS = 4_000_000  # postings kept decoded (8 bytes each: 32 MB), least recently used dropped first
-CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each: 32 MB)
+CACHE_POSTINGS = 4_000_000  # postings kept joined across segments (8 bytes each), least recently used dropped first
+CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each)
 WARM_TERMS = 40  # most frequent abstract terms decoded ahead (half as many title terms)
 WARM_PHRASE_TERMS = 10  # ... and the positions of the first of them
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's defaults
 
 Dense = tuple[np.ndarray, np.ndarray]  # (bool mask per document, float64 score per document)
 
@@ -60,48 +62,77 @@ class _ArrayCache:
         return found
 
 
+class ForeignSegment(TypeError):
+    """A segment not written by paperdeck's codec (an index from an older release): rebuild the index."""
+
+
+def weighting() -> BM25F:
+    """The scoring every searcher of the engine uses, so the evaluator can compute the same formula (no
+    per-field B: the title's weight comes from its field boost, once)."""
+    return BM25F(B=BM25_B, K1=BM25_K1)
+
+
 class QueryEvaluator:
     """Per searcher (one index generation): posting arrays, field lengths, and the evaluation itself."""
 
     def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
+        scoring = searcher.weighting
+        if type(scoring) is not BM25F or (scoring.B, scoring.K1) != (BM25_B, BM25_K1):
+            raise TypeError("the evaluator computes BM25F as made by fastpath.weighting()")
         self._searcher = searcher
         self.size = searcher.doc_count_all()
-        self._leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self._segments: list[tuple[SegmentPostings, SegmentLengths, int, int]] = []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if not isinstance(reader.codec(), PaperdeckCodec):
+                raise ForeignSegment("index segment not written by paperdeck's codec: rebuild the index")
+            storage, segment = reader.storage(), reader.segment()
+            try:
+                arrays = segment_postings(storage, segment), segment_lengths(storage, segment)
+            except Exception as err:  # a torn or changed array file (``DamagedArrays``), a missing one
+                raise reading_error(f"arrays of segment {segment.segment_id()}", err, None) from err
+            self._segments.append((*arrays, offset, reader.doc_count_all()))
         self._postings = _ArrayCache(CACHE_POSTINGS)
         self._positions = _ArrayCache(CACHE_POSITIONS)
         self._lengths: dict[str, np.ndarray] = {}
-        weighting = searcher.weighting
-        self._bm25 = weighting if type(weighting) is BM25F else None
         self._cancel: threading.Event | None = None
 
     # -- posting arrays ---------------------------------------------------------------------------------------
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers (ascending) and weights of one term, across segments (float32: 8 bytes a
-        posting in the cache; scores are computed in float64)."""
+        """Document numbers (ascending) and weights of one term, across segments."""
         return self._postings.get((fieldname, text), lambda: self._across_segments(
-            fieldname, text, _read_matcher, np.float32))
+            fieldname, text, lambda field, i: field.postings(i), np.float32))
+
+    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every (document, position) of a term as two flat arrays (cached like the postings)."""
+        return self._positions.get((fieldname, text), lambda: self._across_segments(
+            fieldname, text, lambda field, i: field.flat_positions(i), np.int32))
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` as Whoosh's scorer sees it (decoded from one byte)."""
         if fieldname not in self._lengths:
             try:
-                parts = [_field_lengths(reader, fieldname) for reader, _offset in self._leaves]
+                parts = [lengths.decoded(fieldname, count) for _, lengths, _, count in self._segments]
             except Exception as err:
                 raise reading_error(f"field lengths of {fieldname!r}", err, partial(_probe_lengths, fieldname)) from err
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
 
     def preload_steps(self, terms: int = WARM_TERMS, phrase_terms: int = WARM_PHRASE_TERMS) -> list[Callable[[], object]]:
-        """Decoding the most frequent terms ahead (in the app: in the worker that opened the library), as one
-        step per term, so the first keystrokes and phrases over common words skip reading long posting lists."""
-        reader = self._searcher.reader()
+        """Joining the most frequent terms' arrays across segments ahead (in the app: in the worker that opened
+        the library), as one step per term. With one segment there is nothing to join: the arrays are read
+        in place, so no step is needed."""
+        if len(self._segments) < 2:
+            return []
         steps: list[Callable[[], object]] = []
         for fieldname, count in (("abstract", terms), ("title", terms // 2)):
-            if fieldname not in self._searcher.schema:
+            field = self._segments[0][0].fields.get(fieldname)
+            if field is None or not len(field):
                 continue
-            for n, (_, text) in enumerate(reader.most_frequent_terms(fieldname, number=count)):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
+            frequent = np.argsort(-np.diff(field.starts), kind="stable")[:count]
+            for n, i in enumerate(frequent.tolist()):
+                word = field.term(i).decode("utf-8")
                 steps.append(partial(self.postings, fieldname, word))
                 if n < phrase_terms:
                     steps.append(partial(self.positions, fieldname, word))
@@ -154,7 +185,7 @@ class QueryEvaluator:
             mask, score = self._evaluate(q.a)
             _, extra = self._evaluate(q.b)
             return mask, self._boosted(np.where(mask, score + extra, 0.0), q.boost)
-        if type(q) is wq.Phrase and q.slop == 1 and len(q.words) > 1 and self._bm25 is not None:
+        if type(q) is wq.Phrase and q.slop == 1 and len(q.words) > 1:
             return self._phrase(q)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
@@ -170,12 +201,8 @@ class QueryEvaluator:
         if not len(ids):
             return mask, score
         field = searcher.schema[q.fieldname]
-        if self._bm25 is None:
-            return self._whoosh(q)
         if field.scorable:
-            bm25 = self._bm25
-            b = bm25._field_B.get(q.fieldname, bm25.B)
-            k1 = bm25.K1
+            b, k1 = BM25_B, BM25_K1
             idf = searcher.idf(q.fieldname, q.text)
             avgfl = searcher.avg_field_length(q.fieldname) or 1
             lengths = self.lengths(q.fieldname)[ids]
@@ -219,27 +246,25 @@ class QueryEvaluator:
         score[rows] = sum(term_score[rows] for _, term_score in terms) * q.boost
         return mask, score
 
-    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Every (document, position) of a term as two flat arrays (cached like the postings)."""
-        return self._positions.get((fieldname, text), lambda: self._across_segments(
-            fieldname, text, lambda m: _flatten_positions(*_read_matcher_values(m)), np.int32))
-
     def _across_segments(self, fieldname: str, text: str, read, second_type) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-        """``read`` each segment's posting matcher into (documents, values); documents made global."""
+        """``read`` each segment's arrays of the term into (documents, values); documents made global."""
         btext = self._searcher.schema[fieldname].to_bytes(text)
         doc_parts, value_parts = [], []
-        for reader, offset in self._leaves:
+        for postings, _, offset, _ in self._segments:
             try:
-                if (fieldname, btext) not in reader:
+                found = postings.locate(fieldname, btext)
+                if found is None:
                     continue
-                docs, values = read(reader.postings(fieldname, btext))
-            except Exception as err:  # a torn block: TypeError, struct.error, EOFError, zlib.error...
+                docs, values = read(*found)
+            except Exception as err:  # arrays that do not hold what their header says
                 raise reading_error(f"postings of {fieldname}:{text}", err,
                                     partial(_probe_postings, fieldname, btext)) from err
-            doc_parts.append(docs + offset)
+            doc_parts.append(docs + offset if offset else docs)
             value_parts.append(values)
         if not doc_parts:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=second_type)
+        if len(doc_parts) == 1:  # one segment: the mapped arrays themselves, no copy
+            return doc_parts[0].astype(np.int32, copy=False), value_parts[0].astype(second_type, copy=False)
         return np.concatenate(doc_parts).astype(np.int32), np.concatenate(value_parts).astype(second_type)
 
     def _whoosh(self, q: wq.Query) -> Dense:
@@ -275,11 +300,6 @@ def ranked(mask: np.ndarray, score: np.ndarray, start: int, end: int) -> list[tu
     return [(int(candidates[i]), float(scores[i])) for i in order]
 
 
-def _field_lengths(reader, fieldname: str) -> np.ndarray:  # type: ignore[no-untyped-def]
-    return np.array([reader.doc_field_length(d, fieldname, 0) or 0 for d in range(reader.doc_count_all())],
-                    dtype=np.float64)
-
-
 def _probe_postings(fieldname: str, btext: bytes, searcher) -> None:  # type: ignore[no-untyped-def]
     """Read one term's postings in every segment through Whoosh's public matcher API."""
     for sub, _offset in searcher.leaf_searchers():
@@ -292,88 +312,12 @@ def _probe_postings(fieldname: str, btext: bytes, searcher) -> None:  # type: ig
 
 
 def _probe_lengths(fieldname: str, searcher) -> None:  # type: ignore[no-untyped-def]
+    """Read every document's length of one field through Whoosh's public reader API."""
     for sub, _offset in searcher.leaf_searchers():
-        _field_lengths(sub.reader(), fieldname)
+        reader = sub.reader()
+        for docnum in range(reader.doc_count_all()):
+            reader.doc_field_length(docnum, fieldname, 0)
 
 
 def _probe_search(q: wq.Query, searcher) -> None:  # type: ignore[no-untyped-def]
     searcher.search(q, limit=None)
-
-
-def _read_matcher_values(m) -> tuple[np.ndarray, list[bytes]]:  # type: ignore[no-untyped-def]
-    """All (document numbers, encoded position lists) of one segment's posting list."""
-    if isinstance(m, W3LeafMatcher) and hasattr(m, "_data") and not m._byteids:
-        ids_parts: list[np.ndarray] = []
-        values: list[bytes] = []
-        while m.is_active():
-            if m._data is None:
-                m._read_data()
-            ids_parts.append(np.cumsum(np.asarray(m._data[0], dtype=np.int64)))
-            m._read_values()
-            values.extend(m._values)
-            m._next_block()
-        return (np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)), values
-    ids_list, value_list = [], []
-    while m.is_active():
-        ids_list.append(m.id())
-        value_list.append(m.value())
-        m.next()
-    return np.asarray(ids_list, dtype=np.int64), value_list
-
-
-def _flatten_positions(ids: np.ndarray, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Whoosh's encoded position lists (a count, then a pickled list of deltas) as flat arrays."""
-    deltas = _unpickle_all(values)
-    counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-    running = np.cumsum(flat)
-    starts = np.cumsum(counts) - counts  # index of each posting's first delta
-    base = np.repeat(running[starts] - flat[starts], counts) if len(flat) else running
-    return np.repeat(ids, counts), running - base
-
-
-def _unpickle_all(values: list[bytes]) -> list[list[int]]:
-    """Each value is a 4-byte count and a protocol-2 pickle of a list of ints (Whoosh may drop the final
-    STOP). Stitched into one pickle of a list of lists, they load in one call instead of one call each (0.85 s
-    for the 285,000 postings of a three-word phrase at 100,000 papers). Falls back to one by one."""
-    bodies = []
-    for v in values:
-        body = v[4:]
-        if not body.startswith(b"\x80\x02"):
-            break
-        bodies.append(body[2:-1] if body.endswith(b".") else body[2:])
-    else:
-        try:
-            loaded = pickle.loads(b"\x80\x02](" + b"".join(bodies) + b"e.")
-            if len(loaded) == len(values) and all(type(x) is list for x in loaded):
-                return loaded
-        except Exception:
-            pass
-    return [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
-
-
-def _read_matcher(m) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """All (document numbers, weights) of one segment's posting list."""
-    if isinstance(m, W3LeafMatcher) and hasattr(m, "_data") and not m._byteids:
-        ids_parts, weight_parts = [], []
-        while m.is_active():
-            if m._data is None:
-                m._read_data()
-            ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))  # ids are delta-coded within a block
-            weights = m._data[1]
-            if weights is None:
-                weights = np.ones(len(ids))
-            elif isinstance(weights, float):
-                weights = np.full(len(ids), weights)
-            ids_parts.append(ids)
-            weight_parts.append(np.asarray(weights, dtype=np.float64))
-            m._next_block()
-        if ids_parts:
-            return np.concatenate(ids_parts), np.concatenate(weight_parts)
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ids_list, weight_list = [], []
-    while m.is_active():
-        ids_list.append(m.id())
-        weight_list.append(m.weight())
-        m.next()
-    return np.asarray(ids_list, dtype=np.int64), np.asarray(weight_list, dtype=np.float64)

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from whoosh import index as windex
 
+from .codec import PaperdeckCodec
 from .documents import paper_document
+from .models import Paper
 from .schema import build_schema
 from .store import RecordStore
 from .vocabulary import WordCounts, paper_words
@@ -65,15 +67,16 @@ def _children_die_with_me(options: dict[str, object]) -> Iterator[None]:
 
 
 def writer_options(batch: int) -> dict[str, object]:
-    """Large batches are indexed by two Whoosh sub-processes, one segment each (README, Performance): at 10k
-    papers the build went from 53 s to 22 s on two cores.
+    """Large batches are indexed by two Whoosh sub-processes, one segment each: analysing text is most of a
+    build, and it parallelises (the README's Performance section has the figures).
 
     Only from a single-threaded process (the CLI): Whoosh forks its sub-writers, and a fork taken while other
     threads hold locks (the app's workers) can deadlock the child. The app indexes serially.
     """
     # Separate segment files, not Whoosh's compound file: a reader copies each part of a compound file into
-    # memory (180 MB of postings at 100,000 papers), while separate files are read in place.
-    options: dict[str, object] = {"compound": False}
+    # memory (all the postings of a large library), while separate files are mapped in place.
+    # Written through paperdeck's codec (``codec.py``): postings and lengths as arrays the evaluator maps.
+    options: dict[str, object] = {"compound": False, "codec": PaperdeckCodec()}
     procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
     if batch < PARALLEL_BATCH or procs < 2 or threading.active_count() > 1:
         return options
@@ -102,13 +105,17 @@ def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     store.add_words(words.rows())
 
 
-def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float) -> None:
-    """Bring the index in line with the record store for ``keys`` (one commit)."""
+def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float,
+               previous: dict[str, Paper] | None = None) -> None:
+    """Bring the index in line with the record store for ``keys`` (one commit); ``previous`` are the records
+    those keys held before, whose words are counted out of the vocabulary."""
     options = writer_options(len(keys))
     with _children_die_with_me(options):
         writer = ix.writer(timeout=timeout, **options)
         words = WordCounts()
         analyzer = ix.schema["abstract"].analyzer
+        for old in (previous or {}).values():
+            words.remove(paper_words(analyzer, old))
         try:
             for n, key in enumerate(keys):
                 if n % 50 == 0:

@@ -25,10 +25,10 @@ from . import locations
 from .clean import plural
 from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
-from .indexing import PARALLEL_BATCH, build_index, index_keys
+from .indexing import build_index, index_keys
 from .query import SearchCancelled
 from .recovery import READING_BUSY, LibraryRecovery
-from .search import EngineClosed, SearchEngine
+from .search import SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import LibraryBusy, Manifest, RecordStore, SourceEntry, now
 
@@ -55,8 +55,8 @@ class Library(LibraryRecovery):
         if self.manifest.message:
             self.messages.append(self.manifest.message)
         self.store = self._open_store()
-        self._ix = self._open_index()
-        self._engine = SearchEngine(self._ix, self.store)
+        self._engine = None  # type: ignore[assignment]  # until _use_index makes the first one
+        self._use_index(self._open_index())
         self._ensure_consistent()
 
     @classmethod
@@ -112,9 +112,7 @@ class Library(LibraryRecovery):
         except Exception:
             changed = True
         if changed:
-            self._engine.close()
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.open_dir(str(self._index_dir)))
         return changed
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -136,15 +134,16 @@ class Library(LibraryRecovery):
             self._catch_up_locked()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
+            previous: dict[str, Paper] = {}  # each key's record before this batch (for the vocabulary)
             before = (self.store.get_meta("stamp"), read_stamp(self._index_dir))
             try:
-                invalidated = self._add_each(files, year, reports, affected, renamed)
+                invalidated = self._add_each(files, year, reports, affected, renamed, previous)
             except BaseException:
                 if not affected:  # nothing was stored (a full disk, a busy store): the library is as it was
                     self._restore_stamps(*before)
                 raise  # else stored but not indexed: the invalid stamps make the next start rebuild
             if invalidated:
-                self._index_keys(affected)
+                self._index_keys(affected, previous)
                 self._commit_manifest()
                 if renamed:
                     self._migrate_bookmarks(renamed)
@@ -152,7 +151,7 @@ class Library(LibraryRecovery):
         return reports
 
     def _add_each(self, files: list[SourceFile], year: int | None, reports: list[SourceReport],
-                  affected: set[str], renamed: dict[str, str]) -> bool:
+                  affected: set[str], renamed: dict[str, str], previous: dict[str, Paper]) -> bool:
         """Store each file's papers (one transaction per file), collecting the keys to index. Returns whether
         the derived stores were marked as in flux."""
         invalidated = False
@@ -186,6 +185,8 @@ class Library(LibraryRecovery):
                 continue
             affected |= change.affected
             renamed.update(change.renamed)
+            for key, paper in change.previous.items():
+                previous.setdefault(key, paper)
             status = "updated" if source.id in self.manifest.sources else "added"
             self.manifest.sources[source.id] = SourceEntry(
                 id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
@@ -220,9 +221,10 @@ class Library(LibraryRecovery):
             self._catch_up_locked()
             entry = self._find_source(source)
             self._invalidate_stamps()
-            affected = self.store.replace_source(entry.id, []).affected
+            change = self.store.replace_source(entry.id, [])
+            affected = change.affected
             del self.manifest.sources[entry.id]
-            self._index_keys(affected)
+            self._index_keys(affected, change.previous)
             self._commit_manifest()
         remaining = sum(1 for k in affected if self.store.get(k, follow_aliases=False) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
@@ -299,14 +301,16 @@ class Library(LibraryRecovery):
             os.replace(fresh_dir, self._index_dir)
             shutil.rmtree(old_dir, ignore_errors=True)
             self.store = RecordStore(store_path)
-            self._ix = windex.open_dir(str(self._index_dir))
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.open_dir(str(self._index_dir)))
 
-    def _index_keys(self, keys: set[str]) -> None:
-        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout)
-        self._engine.refresh()
-        if len(keys) >= PARALLEL_BATCH:  # a big batch: save the facet snapshot now (3 s at 100k papers, ~1 %
-            self._engine.snapshot()       # of the build) rather than on the app's next start
+    def _index_keys(self, keys: set[str], previous: dict[str, Paper]) -> None:
+        """Write ``keys``, then save the new generation's facet snapshot, updated from the one before (only
+        the new segments are read), so the next start loads it instead of counting the whole index."""
+        engine = self._engine
+        engine.snapshot()  # loaded from its file or counted once: the base the next one is updated from
+        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
+        engine.refresh()
+        engine.snapshot()
 
     def _commit_manifest(self) -> None:
         self.manifest.save()
@@ -334,17 +338,11 @@ class Library(LibraryRecovery):
 
     def _search(self, request: SearchRequest, bookmarks: frozenset[str],
                 cancel: threading.Event | None) -> SearchResults:
-        try:
-            return self._engine.search(request, bookmarks, cancel)
-        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
-            return self._engine.search(request, bookmarks, cancel)
+        return self._on_engine(lambda engine: engine.search(request, bookmarks, cancel))
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""
-        try:
-            self._engine.warm()
-        except EngineClosed:
-            pass  # a rebuild replaced the engine; its first search builds them
+        self._on_engine(SearchEngine.warm)
 
     def get(self, key: str) -> Paper | None:
         """A paper by key; an old key (from before the paper was matched to an arXiv id) still resolves."""
@@ -355,16 +353,10 @@ class Library(LibraryRecovery):
         return frozenset(self.store.resolve(k) for k in keys)
 
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
-        try:
-            return self._engine.similar(key, limit)
-        except EngineClosed:  # swapped by a rebuild meanwhile
-            return self._engine.similar(key, limit)
+        return self._on_engine(lambda engine: engine.similar(key, limit))
 
     def highlight_paper(self, paper: Paper, query: str, as_you_type: bool = False):  # type: ignore[no-untyped-def]
-        try:
-            return self._engine.highlight_paper(paper, query, as_you_type)
-        except EngineClosed:
-            return self._engine.highlight_paper(paper, query, as_you_type)
+        return self._on_engine(lambda engine: engine.highlight_paper(paper, query, as_you_type))
 
     def stats(self) -> LibraryStats:
         papers, with_code = self.store.counts()

@@ -58,9 +58,9 @@ def classify(url: str) -> Link:
 
 def extract_links(text: str) -> list[Link]:
     """Every distinct URL in ``text`` in order of appearance, schemeless ones given ``https://``."""
-    if not _MAY_HOLD_LINK.search(text):  # most abstracts hold no link; linkify's own pretest costs ~1 ms each
+    if not _MAY_HOLD_LINK.search(text):  # most abstracts hold no link; linkify's own pretest is a slow scan
         return []
-    # linkify's match is slow on long text (~3 ms per abstract, 10 % of indexing): give it only the chunks that
+    # linkify's match is slow on long text (a noticeable share of indexing): give it only the chunks that
     # may hold a link, in order, separated by spaces as they were.
     text = " ".join(dict.fromkeys(_LINK_CHUNK.findall(text)))
     linkifier = _linkifier()

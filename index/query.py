@@ -18,7 +18,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.reading import IndexReader
 
 from .clean import one_line
-from .schema import QUERY_FIELDS, TEXT_FIELDS, TITLE_BOOST
+from .schema import QUERY_FIELDS, TEXT_FIELDS
 from .vocabulary import Vocabulary
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
@@ -106,7 +106,9 @@ def simplify(raw: str, as_you_type: bool = False) -> tuple[str, list[str]]:
 
 
 def _parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts={"title": TITLE_BOOST})
+    # No query-time title boost: the schema's field boost (``TITLE_BOOST``) already weighs title words, for
+    # every query including similar papers, before BM25 saturates them.
+    parser = MultifieldParser(list(TEXT_FIELDS), schema)
     parser.add_plugin(FuzzyTermPlugin())
     return parser
 

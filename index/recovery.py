@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as windex
 
@@ -21,12 +22,15 @@ from .durable import Timeout, file_lock
 from .integrity import IndexDamaged, confirm_damage, move_aside, open_whole_index, read_stamp, write_stamp
 from .leftovers import prune_leftovers
 from .schema import build_schema
-from .search import SearchEngine
+from .search import EngineClosed, SearchEngine
 from .source_files import Progress
 from .store import BUSY_MESSAGE, LibraryBusy, Manifest, RecordStore, sqlite_fault, translated
 
 READING_BUSY = "library busy: another paperdeck process is writing; showing the library as last saved"
 
+
+
+T = TypeVar("T")
 
 class LibraryRecovery:
     """Mixed into ``Library``: the attributes below are the facade's."""
@@ -122,9 +126,23 @@ class LibraryRecovery:
         return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
 
     def _reopen_index(self) -> None:
-        self._engine.close()
-        self._ix = windex.open_dir(str(self._index_dir))
-        self._engine = SearchEngine(self._ix, self.store)
+        self._use_index(windex.open_dir(str(self._index_dir)))
+
+    def _use_index(self, ix: windex.Index) -> None:
+        """The one place the index and its search engine are replaced: the old engine is closed first, so a
+        call still holding it fails with ``EngineClosed`` and is retried on the new one (``_on_engine``)."""
+        if self._engine is not None:
+            self._engine.close()
+        self._ix = ix
+        self._engine = SearchEngine(ix, self.store)
+
+    def _on_engine(self, call: Callable[[SearchEngine], T]) -> T:
+        """``call`` on the current engine; if a rebuild swapped the engine between the lookup and the call,
+        once more on the new one (the one retry every reading method shares)."""
+        try:
+            return call(self._engine)
+        except EngineClosed:
+            return call(self._engine)
 
     def _open_while_busy(self) -> windex.Index:
         """The index as another process last committed it (its stamp lags while it writes)."""
@@ -186,8 +204,7 @@ class LibraryRecovery:
             kept = move_aside(self._index_dir)
             self.messages.append(f"index damaged ({reason}): kept as {kept.name}, rebuilt from the sources")
             self._index_dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self._index_dir), build_schema())
-            self._engine = SearchEngine(self._ix, self.store)
+            self._use_index(windex.create_in(str(self._index_dir), build_schema()))
             write_stamp(self._index_dir, "")
             self._rebuild_locked()
 

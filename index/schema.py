@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from whoosh import columns, fields
 
-from . import whoosh_fixes  # noqa: F401  (applied before any index is written)
 from whoosh.analysis import StandardAnalyzer
 
 from .analysis import PaperText
+from .codec import PositionArray
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: postings and lengths in paperdeck's codec (``codec.py``)
 
 TEXT_FIELDS = ("title", "abstract")
 TITLE_BOOST = 2.5
@@ -31,12 +31,18 @@ def build_schema() -> fields.Schema:
         title=PaperText(field_boost=TITLE_BOOST),
         abstract=PaperText(),
         # Searchable with author:, category:, year: (ranges work on year).
-        author=fields.TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1), phrase=True),
+        author=_author_field(),
         category=fields.KEYWORD(commas=True, lowercase=True, scorable=False),
         year=fields.ID(),
         # Facet values and sort keys are read back per document, never searched as terms (``snapshot.py``).
         facets=fields.COLUMN(columns.VarBytesColumn()),
     )
+
+
+def _author_field() -> fields.TEXT:
+    field = fields.TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1), phrase=True)
+    field.format = PositionArray(field_boost=1.0)  # stored by the codec without unpickling (``codec.py``)
+    return field
 
 
 QUERY_FIELDS = ("title", "abstract", "author", "category", "year")

@@ -27,7 +27,7 @@ from .highlight import positive_terms, snippet_span, whole_span
 from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
 from .integrity import reading_error
 from .query import ParsedQuery, check_cancelled, parse_query, simplify
-from .snapshot import FACET_COLUMN, Snapshot
+from .snapshot import FACET_COLUMN, SNAPSHOT_SUFFIX, Snapshot
 from .store import RecordStore
 from .vocabulary import Vocabulary
 
@@ -55,11 +55,15 @@ class SearchEngine:
         self._closed = False
         self._searcher = ix.searcher()
         self._snapshot: Snapshot | None = None
+        self._previous_snapshot: Snapshot | None = None  # an earlier generation's, to update from
         self._vocabulary: Vocabulary | None = None
         self._evaluator: QueryEvaluator | None = None
 
     def close(self) -> None:
+        """Safe to call twice (a swap closes the engine before moving files, then replaces it)."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             self._searcher.close()
 
@@ -81,8 +85,9 @@ class SearchEngine:
         with self._lock:
             if self._ix.latest_generation() == getattr(self._searcher.reader(), "generation", lambda: None)():
                 return False
-            self._searcher.close()
+            self._searcher.close()  # reopening is cheap: the codec's files stay mapped
             self._searcher = self._ix.searcher()
+            self._previous_snapshot = self._snapshot or self._previous_snapshot
             self._snapshot = None
             self._vocabulary = None
             self._evaluator = None
@@ -114,15 +119,16 @@ class SearchEngine:
             loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
             if loaded is not None and not self._matches_index(loaded):
                 loaded = None  # a stray file from another index of the same generation: rebuild it
-            self._snapshot = loaded or self._read_snapshot(reader)
+            self._snapshot = loaded or self._read_snapshot(reader, self._previous_snapshot)
+            self._previous_snapshot = None
             if loaded is None and path is not None:
                 self._save_snapshot(path)
         return self._snapshot
 
     @staticmethod
-    def _read_snapshot(reader) -> Snapshot:  # type: ignore[no-untyped-def]
+    def _read_snapshot(reader, previous: Snapshot | None) -> Snapshot:  # type: ignore[no-untyped-def]
         try:
-            return Snapshot(reader)
+            return Snapshot.from_reader(reader, previous)
         except Exception as err:  # the facet column or the deletion lists could not be read
             raise reading_error("facet column", err, _probe_snapshot) from err
 
@@ -138,18 +144,18 @@ class SearchEngine:
         return all(self._searcher.stored_fields(d).get("key") == snap.keys[d] for d in samples)
 
     def _snapshot_path(self) -> Path | None:
-        """``.snapshot-<generation>.pickle`` in the index folder (a dot file: not part of the index stamp)."""
+        """``.snapshot-<generation>.npz`` in the index folder (a dot file: not part of the index stamp)."""
         folder = getattr(self._ix.storage, "folder", None)
         generation = getattr(self._searcher.reader(), "generation", lambda: None)()
         if folder is None or generation is None:
             return None
-        return Path(folder) / f".snapshot-{generation}.pickle"
+        return Path(folder) / f".snapshot-{generation}{SNAPSHOT_SUFFIX}"
 
     def _save_snapshot(self, path: Path) -> None:
         """Best effort: a read-only or full cache folder only means the next start rebuilds it."""
         assert self._snapshot is not None
         try:
-            for old in path.parent.glob(".snapshot-*.pickle"):
+            for old in path.parent.glob(".snapshot-*"):
                 if old != path:
                     old.unlink(missing_ok=True)
             self._snapshot.save(path)

@@ -79,6 +79,8 @@ class SourceChange:
     keys: set[str] = field(default_factory=set)
     affected: set[str] = field(default_factory=set)  # keys whose merged record must be re-indexed
     renamed: dict[str, str] = field(default_factory=dict)  # old key -> new key
+    # merged records of the affected keys before the change (their words leave the vocabulary)
+    previous: dict[str, Paper] = field(default_factory=dict)
 
 
 @dataclass
@@ -242,7 +244,7 @@ class RecordStore:
             if change.count == 0 and keep_if_empty:
                 raise _Rollback
             change.affected = old | change.keys | set(change.renamed)
-            self._remerge(change.affected)
+            self._remerge(change.affected, change.previous)
 
     def _all_keys_set(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT key FROM papers")}
@@ -305,8 +307,12 @@ class RecordStore:
             row = self._db.execute("SELECT key FROM aliases WHERE old_key=?", (key,)).fetchone()
         return row[0] if row else key
 
-    def _remerge(self, keys: Iterable[str]) -> None:
+    def _remerge(self, keys: Iterable[str], previous: dict[str, Paper]) -> None:
+        """Merge each key's source records again; what the key held before goes to ``previous``."""
         for key in keys:
+            before = self._db.execute("SELECT record FROM papers WHERE key=?", (key,)).fetchone()
+            if before:
+                previous[key] = Paper.from_dict(json.loads(before[0]))
             rows = self._db.execute(
                 "SELECT record FROM source_papers WHERE key=? ORDER BY rowid", (key,)).fetchall()
             if not rows:
@@ -326,11 +332,13 @@ class RecordStore:
             self._db.execute("DELETE FROM vocabulary")
 
     def add_words(self, rows: Iterable[tuple[str, int, int]]) -> None:
-        """Merge (word, field mask, paper count) rows into the vocabulary (see ``vocabulary.py``)."""
+        """Merge (word, field mask, paper count change) rows into the vocabulary (see ``vocabulary.py``);
+        a word no paper holds any more leaves it."""
         with self._lock, self._db:
             self._db.executemany(
                 "INSERT INTO vocabulary VALUES (?, ?, ?) ON CONFLICT(word) DO UPDATE SET "
                 "fields = fields | excluded.fields, papers = papers + excluded.papers", rows)
+            self._db.execute("DELETE FROM vocabulary WHERE papers <= 0")
 
     def word_rows(self) -> list[tuple[str, int, int]]:
         with self._lock:

@@ -6,10 +6,10 @@ Why not Whoosh's spelling fields: they index every word a second time (about 40 
 papers), and expanding a prefix over them meant a lexicon scan plus one ``doc_frequency`` lookup per
 candidate word. Here the words are a sorted in-memory list: a prefix is two bisections and a top-k over its
 slice, so a short prefix costs a bounded slice, never the whole vocabulary. Edit-distance matching still uses
-Whoosh's Levenshtein automata (``whoosh.spelling.ListCorrector``), walking the sorted list.
+Whoosh's Levenshtein automata (``whoosh.automata``), walking the sorted list.
 
-The counts are exact after a full build; incremental adds only add to them (a re-indexed paper counts twice),
-which is harmless because they only order candidates.
+The counts stay exact through incremental writes: a re-indexed or removed paper's previous words are
+counted out (``WordCounts.remove``), and a word no paper holds any more leaves the vocabulary.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
-from whoosh.spelling import ListCorrector
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
 
 from .analysis import PaperAnalyzer
 from .models import Paper
@@ -50,6 +51,14 @@ class WordCounts:
         for word, mask in words.items():
             masks[word] = masks.get(word, 0) | mask
             counts[word] = counts.get(word, 0) + 1
+
+    def remove(self, words: dict[str, int]) -> None:
+        """A paper's previous version: its words count one paper less (their field bits stay: a word that
+        left the titles only is still offered for title prefixes, and expands to no posting there)."""
+        masks, counts = self.masks, self.counts
+        for word in words:
+            masks.setdefault(word, 0)
+            counts[word] = counts.get(word, 0) - 1
 
     def rows(self) -> Iterator[tuple[str, int, int]]:
         return ((word, mask, self.counts[word]) for word, mask in self.masks.items())
@@ -98,11 +107,22 @@ class Vocabulary:
         found: list[tuple[int, int, str]] = []
         if not self.words:
             return []
-        for score, candidate in ListCorrector(self.words)._suggestions(word, maxdist, prefix):
-            i = self._index[candidate]
-            if self.masks[i] & bit:
-                found.append((-self.counts[i], -score, candidate))
+        seen: set[str] = set()
+        for distance in range(1, maxdist + 1):
+            automaton = levenshtein_automaton(word, distance, prefix).to_dfa()
+            for candidate in find_all_matches(automaton, self._next_word_from):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                i = self._index[candidate]
+                if self.masks[i] & bit:
+                    found.append((-self.counts[i], distance, candidate))
         return [(w, dist) for _, dist, w in sorted(found)]
+
+    def _next_word_from(self, text: str) -> str | None:
+        """The first known word >= ``text``: how the automaton walks the sorted list."""
+        i = bisect_left(self.words, text)
+        return self.words[i] if i < len(self.words) else None
 
     def suggest(self, word: str, maxdist: int = 2, prefix: int = 1) -> str | None:
         """The most frequent other word within ``maxdist`` edits, for did-you-mean."""

@@ -28,3 +28,14 @@ def test_importing_the_engine_does_not_load_textual() -> None:
     code = "import sys, paperdeck.index.library, paperdeck.index.cli, paperdeck.tui.main; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_engine_declares_its_public_api_and_loads_it_lazily() -> None:
+    """``paperdeck.index.__all__`` is what the app may use; importing the package loads no Whoosh or numpy
+    (the app's first frame comes before them), each name resolves on first use."""
+    code = ("import sys, paperdeck.index as engine\n"
+            "print('whoosh' in sys.modules, 'numpy' in sys.modules)\n"
+            "missing = [n for n in engine.__all__ if getattr(engine, n, None) is None]\n"
+            "print(missing, 'Library' in engine.__all__, 'whoosh' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["False False", "[] True True"]

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -102,10 +101,14 @@ def test_two_processes_adding_200_each_lose_nothing(isolated_home: Path) -> None
 def test_sigkill_at_any_point_of_a_write_loses_nothing_written_before(isolated_home: Path) -> None:
     env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
     confirmed: set[str] = set()
-    for round_number, delay in enumerate((0.35, 0.5, 0.65, 0.8, 0.95, 1.1)):
+    # Killed after it confirmed 1, 3, 10... writes: it is then somewhere inside a later write (waiting for its
+    # output, not for a clock, so a slow machine kills it at the same points).
+    for round_number, writes in enumerate((1, 3, 10, 30, 60, 100)):
         proc = subprocess.Popen([sys.executable, "-c", _WRITER, f"r{round_number}", "100000"], env=env,
                                 stdout=subprocess.PIPE, text=True)
-        time.sleep(delay)
+        assert proc.stdout is not None
+        for _ in range(writes):
+            confirmed.add(proc.stdout.readline().strip())
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
         confirmed |= set(out.split())

@@ -141,3 +141,21 @@ def test_control_characters_and_escapes_never_reach_records() -> None:
 def test_markup_in_titles_is_kept_literally() -> None:
     paper = parse_text("[bold]Loud[/] a[b [link=http://x]y[/link]\n\n" + ABSTRACT).papers[0]
     assert paper.title == "[bold]Loud[/] a[b [link=http://x]y[/link]"
+
+
+def test_a_short_wrapped_block_after_a_title_is_its_abstract() -> None:
+    """Two short lines that would not read as prose on their own are still the abstract: a block of several
+    lines after a title is never a title."""
+    text = f"A Title\n\nShort first line\nand a short second\n\nSecond Title\n\n{ABSTRACT}\n"
+    result = parse_text(text, "short.txt")
+    assert [(p.title, p.abstract) for p in result.papers] == [
+        ("A Title", "Short first line and a short second"), ("Second Title", ABSTRACT)]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("longer_first", [True, False])
+def test_a_paper_listed_twice_on_a_page_keeps_the_longer_abstract(longer_first: bool) -> None:
+    longer = ABSTRACT + " It adds one more sentence at the end."
+    first, second = (longer, ABSTRACT) if longer_first else (ABSTRACT, longer)
+    papers = parse_text(f"Twice Listed\n\n{first}\n\nTwice Listed\n\n{second}\n").papers
+    assert [(p.title, p.abstract) for p in papers] == [("Twice Listed", longer)]

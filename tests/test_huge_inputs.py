@@ -1,8 +1,9 @@
-"""Huge inputs stay within bounded time and memory, and the app stays responsive showing them."""
+"""Huge inputs stay within bounded memory, are cut where they would slow everything down, and the app shows
+them. How long parsing takes is the benchmark's business (``python -m paperdeck.index.benchmark``), not a
+wall-clock limit in a test."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import pytest
@@ -19,19 +20,16 @@ ABSTRACT = ("We study a problem in depth. Our method improves results by a wide 
             "datasets. It is simple to implement and fast to run on commodity hardware at any scale. ") * 8
 
 
-def test_a_50_mb_dump_parses_in_bounded_time_and_memory() -> None:
+def test_a_50_mb_dump_parses_in_bounded_memory() -> None:
     block = "".join(f"Generated Paper Title {i}\n\n{ABSTRACT}\n\n" for i in range(1000)).encode()
     data = block * 34  # 34 copies of 1,000 distinct papers: ~51 MB
     assert len(data) > 50_000_000
     tracemalloc.start()
-    started = time.perf_counter()
     result = parse_source(data, "huge.txt")
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert len(result.papers) == 1000  # repeats merged into one record each
     assert peak < 8 * len(data)  # a few copies of the input, not a blow-up
-    assert elapsed < 300  # a generous bound for a slow machine; it takes ~20 s on the CI machine
 
 
 def test_a_1_mb_abstract_is_cut_with_a_warning_and_a_10k_title_line_is_not_a_title() -> None:
@@ -54,10 +52,8 @@ async def test_the_app_shows_a_huge_abstract_without_freezing(isolated_home, tmp
         await settle(pilot)
         await pilot.press(*"zyxwv")
         main = await settle(pilot)
-        started = time.perf_counter()
         await pilot.press("escape", "enter")
         await settle(pilot)
         await pilot.press("n", "n", "N", "end", "home")
         await pilot.pause()
         assert main.query_one(Reader).paper.title == "Gigantic Zyxwv Title"
-        assert time.perf_counter() - started < 30

@@ -102,8 +102,9 @@ def _index_files(home: Path) -> list[str]:
 
 def test_the_index_has_files_to_damage(seeded_home: Path) -> None:
     names = _index_files(seeded_home)
-    # Separate segment files (not Whoosh's compound .seg): table of contents, postings, terms, columns.
-    for kind in (".toc", ".pst", ".trm", ".facets.col", "._abstract_len.col"):
+    # Separate segment files (not Whoosh's compound .seg): table of contents, paperdeck's postings and field
+    # lengths (``codec.py``), Whoosh's columns.
+    for kind in (".toc", ".pdp", ".pdl", ".facets.col"):
         assert any(n.endswith(kind) for n in names), kind
 
 
@@ -116,7 +117,7 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
 
 
-@pytest.mark.parametrize("kind", [".toc", ".pst", ".trm", ".facets.col"])
+@pytest.mark.parametrize("kind", [".toc", ".pdp", ".pdl", ".facets.col"])
 @pytest.mark.parametrize("how", ["truncate", "zero", "delete"])
 def test_any_damaged_index_file_is_moved_aside_and_rebuilt(seeded_home: Path, kind: str, how: str) -> None:
     index = seeded_home / "cache" / "index"
@@ -140,20 +141,22 @@ def test_an_empty_index_directory_is_rebuilt(seeded_home: Path) -> None:
         assert library.messages == ["index out of date with the source list: rebuilt"]
 
 
-def test_damage_found_only_while_searching_is_recovered(seeded_home: Path) -> None:
+def test_damage_the_stamp_cannot_see_is_found_by_the_codec_checksum(seeded_home: Path) -> None:
+    """The middle of a postings file changed (the stamp's signature reads only its ends): the codec's CRC-32
+    refuses the file when the index is opened, so it is rebuilt before any search could read it."""
     from paperdeck.index.integrity import read_stamp, write_stamp
 
     index = seeded_home / "cache" / "index"
-    [postings] = [index / n for n in _index_files(seeded_home) if n.endswith(".pst")]
+    [postings] = [index / n for n in _index_files(seeded_home) if n.endswith(".pdp")]
     data = bytearray(postings.read_bytes())
-    data[65536:-65536] = b"\xff" * (len(data) - 2 * 65536)  # the middle: the stamp's signature cannot see it
+    assert len(data) > 3 * 65536
+    data[65536:-65536] = b"\xff" * (len(data) - 2 * 65536)
     postings.write_bytes(bytes(data))
     write_stamp(index, read_stamp(index) or "")
     with Library() as library:
-        assert library.messages == []  # opens: the damage only shows when a posting list is read
-        assert library.search("sparse attention").total == 12
         [message] = library.messages
-        assert message.startswith("index damaged (postings of abstract:") and "rebuilt from the sources" in message
+        assert "DamagedArrays" in message and "rebuilt from the sources" in message
+        assert library.search("sparse attention").total == 12
         assert library.search("language").total > 0 and len(library.messages) == 1
     assert len(list(index.parent.glob("index.corrupt-*"))) == 1
 
@@ -245,7 +248,7 @@ def test_a_torn_snapshot_file_beside_the_index_is_rebuilt_and_replaced(seeded_ho
     index = seeded_home / "cache" / "index"
     with Library() as library:
         library.warm()
-    [saved] = list(index.glob(".snapshot-*.pickle"))
+    [saved] = list(index.glob(".snapshot-*.npz"))
     saved.write_bytes(saved.read_bytes()[:100])
     with Library() as library:
         assert library.search(SearchRequest("sparse attention")).total == 12
@@ -258,7 +261,7 @@ def test_a_snapshot_file_of_another_library_is_not_trusted(seeded_home: Path, tm
     index = seeded_home / "cache" / "index"
     with Library() as library:
         library.warm()
-    [saved] = list(index.glob(".snapshot-*.pickle"))
+    [saved] = list(index.glob(".snapshot-*.npz"))
     from paperdeck.index.snapshot import Snapshot
 
     foreign = Snapshot.load(saved, UNIQUE_SEED_PAPERS)

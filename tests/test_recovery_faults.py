@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import UNIQUE_SEED_PAPERS
-from paperdeck.index import fastpath, recovery
+from paperdeck.index import codec_readers, fastpath, recovery
 from paperdeck.index.cli import main
 from paperdeck.index.library import Library, LibraryBusy
 from paperdeck.index.store import RecordStore
@@ -64,10 +64,11 @@ def test_a_failed_read_of_a_healthy_index_is_checked_and_not_moved(library, seed
         checks.append(damage.reason)
         return real_confirm(index_dir, damage)
 
-    def misdecoding(matcher):
+    def misdecoding(lengths, fieldname, size):
         raise IndexError("a decoding bug, not a torn block")
     monkeypatch.setattr(recovery, "confirm_damage", counting_confirm)
-    monkeypatch.setattr(fastpath, "_read_matcher", misdecoding)
+    # Only the evaluator decodes the lengths array: Whoosh's own reader (the check's probe) reads the bytes.
+    monkeypatch.setattr(codec_readers.SegmentLengths, "decoded", misdecoding)
     with pytest.raises(IndexError, match="decoding bug"):
         library.search("sparse attention")
     with pytest.raises(Exception, match="unreadable"):
@@ -160,12 +161,14 @@ def test_disk_full_while_adding_is_one_line_and_changes_nothing(seeded_home: Pat
                                                                 monkeypatch, capsys) -> None:
     new = tmp_path / "new.txt"
     new.write_text(f"A Paper That Does Not Fit\n\n{ABSTRACT}\n\n")
+    store_source = RecordStore._store_source
     monkeypatch.setattr(RecordStore, "_store_source", _disk_full)
     for _ in range(3):
         assert main(["add", str(new)]) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "No space left on device" in err and "nothing was changed" in err
-    monkeypatch.undo()
+    # Not monkeypatch.undo(): that would also undo the isolated PAPERDECK_HOME and open the real home.
+    monkeypatch.setattr(RecordStore, "_store_source", store_source)
     assert _kept_aside(seeded_home) == []
     with Library() as library:
         assert library.messages == []  # the stamps were put back: no rebuild needed
@@ -179,6 +182,7 @@ def test_disk_full_while_opening_the_store_is_not_damage(seeded_home: Path, monk
     assert raised.value.errno == errno.ENOSPC
     assert main(["search", "sparse"]) == 1
     monkeypatch.undo()
+    monkeypatch.setenv("PAPERDECK_HOME", str(seeded_home))  # undo() also reverted the isolated home
     assert _kept_aside(seeded_home) == []
     with Library() as library:
         assert library.search("sparse attention").total == 12

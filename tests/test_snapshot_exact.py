@@ -47,7 +47,7 @@ def shown(library: Library) -> dict[str, object]:
 
 
 def recount() -> dict[str, object]:
-    for saved in locations.index_dir().glob(".snapshot-*.pickle"):
+    for saved in locations.index_dir().glob(".snapshot-*.npz"):
         saved.unlink()
     with Library() as fresh:
         return shown(fresh)
