@@ -37,7 +37,7 @@ def parse_hf_daily(text: str, source: str) -> ParseResult:
         if not isinstance(item, dict):
             warnings.append(ParseWarning(source, None, f"item {number}: not an object: skipped"))
             continue
-        paper = _paper_from_item(item, source)
+        paper = paper_from_item(item, source)
         if paper is None:
             warnings.append(ParseWarning(source, None, f"item {number}: no title: skipped"))
             continue
@@ -48,7 +48,8 @@ def parse_hf_daily(text: str, source: str) -> ParseResult:
     return ParseResult(source=source, papers=papers, warnings=warnings)
 
 
-def _paper_from_item(item: dict[str, Any], source: str):  # type: ignore[no-untyped-def]
+def paper_from_item(item: dict[str, Any], source: str):  # type: ignore[no-untyped-def]
+    """One ``api/daily_papers`` item (or a bare ``paper`` object) as a ``Paper``; also reads saved HTML's data."""
     paper: dict[str, Any] = item.get("paper") if isinstance(item.get("paper"), dict) else item
     org = paper.get("organization") or item.get("organization")
     if isinstance(org, dict):
