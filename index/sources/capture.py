@@ -78,20 +78,19 @@ def _page_info(blocks: list[Block], info: PageInfo, year: int | None) -> PageInf
 
 
 def _names(blocks: list[Block]) -> frozenset[str]:
-    """Names the page shows (submitters, author lists, user links): a title equal to one of them is junk."""
+    """Names the page shows (submitters, author lists): a title equal to one of them is junk, and a user link
+    next to "Submitted by" is not the paper's organisation."""
     names: set[str] = set()
+    lines = [line.strip() for block in blocks for line in block.lines]
+    for index, line in enumerate(lines):
+        if line.casefold() == "submitted by" and index + 1 < len(lines):
+            names.add(re.sub(r"\s+on\s+\w+ \d{1,2}(?:, \d{4})?$", "", lines[index + 1]).casefold())
+        elif m := _SUBMITTED.match(line):
+            names.add(m.group(1).strip().casefold())
+        elif line.lower().startswith("authors:"):
+            names.update(n.strip().casefold() for n in line[8:].split(",") if n.strip())
     for block in blocks:
-        for line in block.lines:
-            if m := _SUBMITTED.match(line.strip()):
-                names.add(m.group(1).strip().casefold())
-            if line.lower().startswith("authors:"):
-                names.update(n.strip().casefold() for n in line[8:].split(",") if n.strip())
-        for link in block.links:
-            path = [s for s in urlsplit(link.url).path.split("/") if s]
-            if (urlsplit(link.url).hostname or "").endswith("huggingface.co") and len(path) == 1:
-                names.add(link.text.casefold())
-            if "papers?q=" in link.url or "/papers?q=" in link.url:
-                names.add(link.text.casefold())
+        names.update(link.text.casefold() for link in block.links if "papers?q=" in link.url)
     return frozenset(names - {""})
 
 
@@ -123,7 +122,7 @@ def _paper(entry: Entry, info: PageInfo, source: str, names: frozenset[str],
     if problem := title_problem(entry.title, names):
         drop(problem)
         return None
-    fields = extract(entry, info)
+    fields = extract(entry, info, names)
     if fields.abstract and (problem := prose_problem(fields.abstract)):
         drop(problem)
         return None

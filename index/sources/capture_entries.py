@@ -64,22 +64,45 @@ def _is_single_page(blocks: list[Block]) -> str | None:
     return None
 
 
+_PAGE_MARKS = ("abstract", "ai-generated summary", "community", "authors:", "upvote")
+
+
+def _split_at_marks(blocks: list[Block]) -> list[Block]:
+    """A paper page copied as text runs everything together: give each section mark (and the line after the
+    ``arxiv:`` line, the title) a block of its own, so sections can be found. Links go with their text."""
+    out: list[Block] = []
+    for block in blocks:
+        pieces: list[Block] = [Block(block.line, [], [], block.heading)]
+        for offset, line in enumerate(block.lines):
+            folded = line.strip().casefold()
+            after_arxiv = offset > 0 and bool(_ARXIV_LINE.match(block.lines[offset - 1].strip()))
+            if folded in _PAGE_MARKS or _ARXIV_LINE.match(line.strip()) or after_arxiv:
+                pieces += [Block(block.line + offset, [line], [], block.heading),
+                           Block(block.line + offset + 1, [], [], block.heading)]
+            else:
+                pieces[-1].lines.append(line)
+        pieces = [p for p in pieces if p.lines] or [Block(block.line, [], [], block.heading)]
+        for link in block.links:
+            home = next((p for p in pieces if link.text and link.text in p.text), pieces[0])
+            home.links.append(link)
+        out.extend(pieces)
+    return out
+
+
 def _single_page_entry(blocks: list[Block], arxiv: str, names: frozenset[str]) -> list[Entry]:
-    """The one paper of a paper page: its title is the first title-like block near the top."""
-    start = 0
-    for index, block in enumerate(blocks):
-        if any(_ARXIV_LINE.match(line) for line in block.lines):
-            start = index + 1 if block.text.casefold().startswith("arxiv:") else index
-            break
+    """The one paper of a paper page: its ``# Title``, else the first title-like line after ``arxiv:ID``."""
+    blocks = _split_at_marks(blocks)
+    start = next((i + 1 for i, b in enumerate(blocks) if any(_ARXIV_LINE.match(line) for line in b.lines)), 0)
     h1 = next((b for b in blocks if b.heading == 1 and title_problem(b.text, names) is None), None)
-    candidates = [h1] if h1 else [b for b in blocks[start:start + 6] if title_problem(b.text, names) is None
-                                  and len(b.lines) <= 3 and not b.text.endswith(".")]
-    if not candidates:
-        return []
-    title_block = candidates[0]
-    at = blocks.index(title_block)
-    return [Entry(title_block.text, title_block.line, arxiv or None,
-                  blocks[max(0, start - 1):at] + blocks[at + 1:], single_page=True)]
+    if h1 is not None:
+        at = blocks.index(h1)
+        return [Entry(h1.text, h1.line, arxiv or None, blocks[start:at] + blocks[at + 1:], single_page=True)]
+    for at in range(start, min(len(blocks), start + 6)):
+        block = blocks[at]
+        if block.lines and title_problem(block.lines[0], names) is None and not block.lines[0].endswith("."):
+            rest = Block(block.line + 1, block.lines[1:], block.links)  # "Published on ..." under the title
+            return [Entry(block.lines[0], block.line, arxiv or None, [rest, *blocks[at + 1:]], single_page=True)]
+    return []
 
 
 def _heading_level(blocks: list[Block], names: frozenset[str]) -> int | None:

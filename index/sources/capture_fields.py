@@ -28,6 +28,7 @@ _DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote\b|arxi
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _AI_MARK = "ai-generated summary"
 # lynx runs a link's text on to the end of the line: "[11]Google Aug 20, 2026" names the organisation "Google".
+_TRAILING_ON = re.compile(r"\s+on(?:\s.*)?$")
 _TRAILING_DATE = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2},?)?"
                             r"(?:\s+\d{4})?\s*$", re.IGNORECASE)
 _STOP_SECTIONS = ("community", "models citing", "datasets citing", "spaces citing", "collections including")
@@ -88,7 +89,8 @@ def is_one_sentence(text: str) -> bool:
     return not _SENTENCE_BREAK.search(text) and len(text.split()) <= SUMMARY_MAX_WORDS
 
 
-def _read_details(block: Block, fields: EntryFields, year: int | None, before_prose: bool) -> None:
+def _read_details(block: Block, fields: EntryFields, year: int | None, before_prose: bool,
+                  names: frozenset[str]) -> None:
     """Details from the block's non-prose lines and its links (the organisation only above the abstract: below
     it come the footer's links)."""
     prose = prose_of(block)
@@ -98,8 +100,8 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
             continue
         details.append(line)
         if line.lower().startswith("authors:"):  # the list may wrap over the block's remaining lines
-            names = join_wrapped(block.lines[index:])[8:]
-            fields.authors = [a.strip() for a in names.split(",") if a.strip()]
+            listed = join_wrapped(block.lines[index:])[8:]
+            fields.authors = [a.strip() for a in listed.split(",") if a.strip()]
             break
         for part in (p.strip() for p in line.split("·")):
             if fields.upvotes is None and (m := _UPVOTES.match(part)):
@@ -120,7 +122,8 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
         elif link.text.casefold() == "project page" and host:
             fields.project_page = link.url
         elif (before_prose and host == "huggingface.co" and len(segments) == 1 and not parts.query and fields.organization is None
-              and not block.text.lower().startswith("submitted by") and link.text and link.text[0].isalpha()
+              and link.text and link.text[0].isalpha() and _TRAILING_DATE.sub("", link.text).casefold() not in names
+              and _TRAILING_ON.sub("", link.text).casefold() not in names
               and link.text.casefold() not in ("models", "datasets", "spaces", "docs", "pricing", "subscribe")):
             fields.organization = _TRAILING_DATE.sub("", link.text) or None
 
@@ -151,13 +154,17 @@ def _section(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def extract(entry: Entry, info: PageInfo) -> EntryFields:
+def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -> EntryFields:
     """Every field the entry's card shows, prose sorted into abstract and AI summary."""
     fields = EntryFields(arxiv_id=entry.arxiv_id)
     before_prose = True
-    for block in entry.blocks:
-        _read_details(block, fields, info.year, before_prose)
+    for index, block in enumerate(entry.blocks):
+        _read_details(block, fields, info.year, before_prose, names)
         before_prose = before_prose and not prose_of(block)
+        if block.text.strip().casefold() == "authors:" and index + 1 < len(entry.blocks):
+            # "Authors:" alone, the names in the block after it (one per line, or linked and comma-separated)
+            following = entry.blocks[index + 1].text
+            fields.authors = [a.strip() for a in following.split(",") if a.strip()]
     prose_area = _section(entry.blocks) if entry.single_page else entry.blocks
     split = _split_ai_mark(prose_area)
     if split is not None:

@@ -23,7 +23,8 @@ _FENCE_DIV = re.compile(r"^\s*:::")
 _BARE_TAG_LINE = re.compile(r"^\s*</?(?:div|span|section|article|main|header|footer|nav|ul|ol|li|p|br)\b[^>]*>\s*$",
                             re.IGNORECASE)
 _IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\](?:\([^)]*\)|\[[^\]]*\])(?:\{[^}]*\})?")
-_INLINE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)(?:\{[^}]*\})?")
+_INLINE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)<>\"\s]*(?: [^)<>\"\s]+)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+                          r"(?:\{[^}]*\})?")
 _REF_LINK = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\[([^\]]*)\]")
 _SPAN_ATTR = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -35,6 +36,7 @@ _ESCAPE = re.compile(r"\\([ \\*_\[\]#+\-`'!|~<>$@.])")
 # pandoc escapes every ASCII punctuation mark it writes, and its own backslashes too: all of them are markup.
 _PANDOC_ESCAPE = re.compile(r"\\([ !-/:-@\[-`{-~])")
 _PANDOC_HINT = re.compile(r"^:::|\]\{[.#][\w-]", re.MULTILINE)
+_MAX_LINK_LINES = 6  # an unclosed "[" in running text must not swallow the paragraphs after it
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 
 
@@ -152,10 +154,17 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
             flush()
             continue
         logical = raw.rstrip("\\").rstrip()
-        while _open_brackets(logical) and number < len(lines) and lines[number].strip():
+        joined = 0
+        while _open_brackets(logical) and number < len(lines) and joined < _MAX_LINK_LINES and (
+                lines[number].strip() or (number + 1 < len(lines) and lines[number + 1].strip()
+                                          and not lines[number + 1].lstrip().startswith("#"))):
+            # A link's text or URL wrapped onto the next line, even over one blank line ("[Upvote\n\n163](...)").
             nxt = lines[number].strip()
-            logical = logical + ("" if logical.endswith("-") or logical.endswith("/") else " ") + nxt.rstrip("\\")
             number += 1
+            joined += 1
+            if not nxt:
+                continue
+            logical = logical + ("" if logical.endswith("-") or logical.endswith("/") else " ") + nxt.rstrip("\\")
         if m := _HEADING.match(logical):
             flush()
             heading = m.group(2)

@@ -13,7 +13,7 @@ import re
 from .capture_blocks import Block, LinkRef, absolute_url
 
 _REFERENCES = re.compile(r"^\s*References:?\s*$")
-_REF_LINE = re.compile(r"^\s*\[?(\d+)[\].]\s+(\S+)\s*$")
+_REF_LINE = re.compile(r"^\s*\[?(\d+)[\].]\s+(\S.*?)\s*$")
 _MARKER = re.compile(r"\[(\d+)\]")
 _ONLY_BRACKETS = re.compile(r"^(?:\s*\[[^\]]*\]\s*|\s*[*•+-]\s*)+$")
 _URL_LINE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
