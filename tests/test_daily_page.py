@@ -121,7 +121,8 @@ def test_non_utf8_bytes_are_replaced_with_a_warning_naming_the_line() -> None:
 @pytest.mark.parametrize("data,reason", [
     (b"", "empty file"),
     (b"  \n\n \r\n", "empty file"),
-    (b"<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head><body></body></html>", "HTML page"),
+    (b"<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head><body></body></html>",
+     "looks like an HTML page, but no paper entries were recognised"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
 ])
 def test_unusable_files_are_rejected_as_a_whole(data: bytes, reason: str) -> None:

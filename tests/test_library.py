@@ -52,7 +52,7 @@ def test_folders_are_walked_recursively_and_reported_per_file(library, tmp_path:
     (tmp_path / "a" / "b" / "empty.txt").write_text("")
     reports = {Path(r.source).name: r for r in library.add([tmp_path / "a", tmp_path / "missing"])}
     assert reports["one.txt"].status == reports["two.txt"].status == "added"
-    assert reports["saved.txt"].status == "skipped" and reports["saved.txt"].reason.startswith("HTML page")
+    assert reports["saved.txt"].status == "skipped" and reports["saved.txt"].reason.startswith("looks like an HTML page")
     assert reports["empty.txt"].reason.startswith("empty file")
     assert reports["missing"].reason == "no such file or folder"
 
