@@ -129,6 +129,9 @@ def _paper(entry: Entry, info: PageInfo, source: str, names: frozenset[str],
     if not (fields.abstract or fields.ai_summary or fields.arxiv_id):
         drop("no abstract, summary or paper link")
         return None
+    if not fields.has_card_details:
+        drop("a heading over text, with nothing of a paper card (authors, date, upvotes, code or paper link)")
+        return None
     listed = info.date if info.date else None
     paper = build_paper(source=source, title=entry.title, abstract=fields.abstract, arxiv_id=fields.arxiv_id,
                         authors=fields.authors, published=fields.published, listed=listed,

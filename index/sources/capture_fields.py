@@ -50,6 +50,13 @@ class EntryFields:
     project_page: str | None = None
     arxiv_id: str | None = None
     extra_links: list[str] = field(default_factory=list)
+    author_count: int | None = None
+
+    @property
+    def has_card_details(self) -> bool:
+        """Whether anything shows this is a paper card (a heading over prose may be any document's section)."""
+        return any(v is not None for v in (self.upvotes, self.published, self.github_repo, self.organization,
+                                           self.author_count, self.arxiv_id)) or bool(self.authors)
 
 
 def date_of(text: str, year: int | None) -> str | None:
@@ -104,6 +111,8 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
             fields.authors = [a.strip() for a in listed.split(",") if a.strip()]
             break
         for part in (p.strip() for p in line.split("·")):
+            if (m := _COUNT.search(part)) and m.group(2).lower().startswith("author"):
+                fields.author_count = int(m.group(1).replace(",", ""))
             if fields.upvotes is None and (m := _UPVOTES.match(part)):
                 fields.upvotes = int(m.group(1).replace(",", ""))
             elif fields.published is None and _DATE.search(part) and not part.lower().startswith("submitted"):
