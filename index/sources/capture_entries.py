@@ -135,6 +135,10 @@ def segment(blocks: list[Block], names: frozenset[str] = frozenset()) -> list[En
             title, paper_id = found
         elif level is not None and block.heading == level and title_problem(block.text, names) is None:
             title, paper_id = block.text, None
+        elif block.heading and any(paper_id_from_url(link.url) for link in block.links):
+            # A heading linking to a paper page but not titled like a paper ("Company", a URL): a candidate that
+            # the checks will drop, and report, rather than a heading whose card would join the one above.
+            title, paper_id = block.text, None
         if title is not None:
             pool = current.blocks if current else loose
             pre: list[Block] = []

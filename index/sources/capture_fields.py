@@ -82,13 +82,21 @@ def _is_detail(line: str) -> bool:
     return bool(_DETAIL.match(line.strip())) or bool(_DATE.fullmatch(line.strip()))
 
 
+def _only_links(line: str, labels: list[str]) -> bool:
+    """A line made of nothing but links ("View PDF Project page GitHub 8"): a menu, not prose."""
+    rest = line
+    for label in labels:
+        rest = rest.replace(label, " ")
+    return rest != line and not any(ch.isalpha() for ch in rest)
+
+
 def prose_of(block: Block) -> str:
-    """The block's prose: its lines less card details and lines that are only a link ("Google", "GitHub 8");
+    """The block's prose: its lines less card details and lines that are only links ("Google", "GitHub 8");
     empty when what is left does not read as an abstract or summary."""
     if block.heading:
         return ""
-    labels = {link.text for link in block.links}
-    text = join_wrapped([line for line in block.lines if not _is_detail(line) and line.strip() not in labels])
+    labels = sorted({link.text for link in block.links if link.text}, key=len, reverse=True)
+    text = join_wrapped([line for line in block.lines if not _is_detail(line) and not _only_links(line, labels)])
     return text if len(text.split()) >= 8 and prose_problem(text) is None else ""
 
 
