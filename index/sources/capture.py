@@ -46,7 +46,7 @@ def capture_kind(text: str) -> str | None:
         return "text_dump"
     if head.lstrip().startswith("---\n") or _MD_HEADING.search(head) or len(_MD_LINK.findall(head)) >= 2:
         return "markdown"
-    if _PAPER_URL_LINE.search(head) and url_lines(head) >= 2:
+    if _PAPER_URL_LINE.search(head) and url_lines(head) >= 1:
         return "notebook"
     if _ARXIV_LINE.search(head) and "abstract" in head.casefold():
         return "paper_page"

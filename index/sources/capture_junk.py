@@ -20,29 +20,35 @@ CHROME = frozenset(s.casefold() for s in (
     "previous", "next", "load more", "see all", "search", "home", "menu", "share", "copy link", "cite",
     "models citing this paper", "datasets citing this paper", "spaces citing this paper",
     "collections including this paper", "no model linking this paper", "paper author", "reply", "like",
+    "references", "visible links", "hidden links", "links",
 ))
 _CHROME_PREFIX = re.compile(
-    r"^(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"
+    r"^[\s·•|]*(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"
     r"spaces citing|collections including|cite arxiv|page title:|url:|\d+ (?:authors?|comments?|upvotes?)\b)",
     re.IGNORECASE)
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
-_MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+]\s|:::|```)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$", re.IGNORECASE)
+_MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$", re.IGNORECASE)
 _NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
 _DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
                       re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 TITLE_MAX = 400
+TITLE_MAX_WORDS = 40
 
 
-def title_problem(title: str, names: frozenset[str] = frozenset()) -> str | None:
-    """Why ``title`` is not a paper title (None when it is one). ``names``: the page's author/user names."""
+def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: bool = False) -> str | None:
+    """Why ``title`` is not a paper title (None when it is one). ``names``: the page's author/user names.
+
+    ``plain_text``: the title comes from a plain copy of the page, where a stray "[" is the title's own text (in a
+    Markdown capture it is a link the converter broke)."""
     text = title.strip()
     folded = text.casefold().rstrip(":")
     if not text:
         return "empty title"
     if _URLISH.search(text):
         return "title is a URL"
-    if _MARKUP.search(text) or text.count("[") != text.count("]"):
+    if _MARKUP.search(text) or (not plain_text and text.count("[") != text.count("]")):
         return "title is a Markdown or HTML fragment"
     if _NUMBERISH.match(text):
         return "title is a number"
@@ -54,8 +60,9 @@ def title_problem(title: str, names: frozenset[str] = frozenset()) -> str | None
         return "title is a name from the page"
     if not _WORD.search(text):
         return "title has no words"
-    if len(text) > TITLE_MAX:
-        return "title is far too long for a title"
+    if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or (
+            text.endswith(".") and _SENTENCE_BREAK.search(text)):
+        return "title reads as prose, not a title"
     return None
 
 
@@ -64,11 +71,11 @@ def prose_problem(text: str) -> str | None:
     words = text.split()
     if len(words) < 6:
         return "abstract is too short to be one"
+    if len([w for w in words if not _URLISH.search(w.strip("()[]<>.,;"))]) < 6:
+        return "abstract is mostly links"
     if _MARKUP.search(text) or "](" in text or "![" in text:
         return "abstract holds Markdown or HTML"
     letters = sum(ch.isalpha() for ch in text)
     if letters < 0.5 * len(text):
         return "abstract is mostly not letters"
-    if sum(bool(_URLISH.search(w)) for w in words) > len(words) / 3:
-        return "abstract is mostly links"
     return None

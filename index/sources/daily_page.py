@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..clean import clean_paragraph, title_key
 from ..links import canonical_url, extract_links
 from ..models import PageSeen, Paper, ParseResult, ParseWarning
+from .capture_junk import prose_problem, title_problem
 
 CHROME_LINES = frozenset(
     line.casefold()
@@ -158,8 +159,18 @@ def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseRe
         orphan_title()
         pending = (joined, first_number, listed)
     orphan_title()
-    entries = [_bounded(entry, source, warnings) for entry in entries]
+    entries = [_bounded(entry, source, warnings) for entry in entries if _checked(entry, source, warnings)]
     return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
+
+
+def _checked(entry: tuple[str, str, int, str | None], source: str, warnings: list[ParseWarning]) -> bool:
+    """The junk gate every capture's records pass: a title that is a URL, chrome, a number or a card detail
+    ("· 2 authors"), or an abstract that is not prose, is reported and dropped."""
+    title, abstract, line, _ = entry
+    problem = title_problem(title, plain_text=True) or prose_problem(abstract)
+    if problem:
+        warnings.append(ParseWarning(source, line, f"{problem}: {title[:60]!r} skipped"))
+    return problem is None
 
 
 def _bounded(entry: tuple[str, str, int, str | None], source: str,
