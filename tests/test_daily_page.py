@@ -142,3 +142,30 @@ def test_control_characters_and_escapes_never_reach_records() -> None:
 def test_markup_in_titles_is_kept_literally() -> None:
     paper = parse_text("[bold]Loud[/] a[b [link=http://x]y[/link]\n\n" + ABSTRACT).papers[0]
     assert paper.title == "[bold]Loud[/] a[b [link=http://x]y[/link]"
+
+
+def test_long_title_ending_in_a_stop_is_a_title_where_blank_lines_alternate() -> None:
+    """A 12+ word title ending in "." or "!" has the shape of a one-sentence abstract; the layout says otherwise."""
+    long_title = "Riddle Me This! Stealthy Membership Inference for Retrieval-Augmented Generation Made Simple."
+    text = f"Daily Papers\n\nFirst Paper\n\n{ABSTRACT}\n\n{long_title}\n\n{ABSTRACT}\n"
+    result = parse_text(text)
+    assert [p.title for p in result.papers] == ["First Paper", long_title]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("text,url", [
+    ("Our source code is available athttps://github.com/zyxElsa/ProSpect.", "https://github.com/zyxElsa/ProSpect"),
+    ("available at https://github.com/kleinzcy/Cr-KD-NCD{here}.", "https://github.com/kleinzcy/Cr-KD-NCD"),
+    ("code: \\url{https://github.com/a/b}\\url{https://b.org/x}", "https://github.com/a/b"),
+])
+def test_code_links_survive_latex_residue(text: str, url: str) -> None:
+    from paperdeck.index.links import extract_links
+
+    links = extract_links(text)
+    assert links[0].url == url and links[0].kind == "code"
+    assert all("{" not in link.url and "\\" not in link.url and link.url.count("://") == 1 for link in links)
+
+
+def test_seed_code_link_glued_to_at_is_found() -> None:
+    papers = parse_source((SEEDS / "000_60c9915acdce8430.txt").read_bytes(), "000.txt").papers
+    assert any("https://github.com/zyxElsa/ProSpect" in p.code_urls for p in papers)

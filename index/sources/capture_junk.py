@@ -32,7 +32,8 @@ _NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
 _DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
                       re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
+# Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
+_FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
 TITLE_MAX = 400
 TITLE_MAX_WORDS = 40
 
@@ -61,7 +62,7 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
     if not _WORD.search(text):
         return "title has no words"
     if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or (
-            text.endswith(".") and _SENTENCE_BREAK.search(text)):
+            text.endswith(".") and _FULL_STOP_BREAK.search(text)):
         return "title reads as prose, not a title"
     return None
 
