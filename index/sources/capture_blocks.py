@@ -17,6 +17,8 @@ from ..links import normalise_arxiv_id
 HF_HOST = "https://huggingface.co"
 _PAPER_PATH = re.compile(r"^/papers/(\d{4}\.\d{4,5})(?:v\d+)?/?$")
 _ARXIV_PATH = re.compile(r"^/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?:\.pdf)?/?$")
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")  # a list item's marker, in Markdown and in text dumps
+BARE_NUMBER = re.compile(r"^\d[\d,]*$")  # an upvote count on a line of its own
 _JOIN_TIGHT = re.compile(r"(?:[\w/.-]-|://|https?://\S*/)$")
 
 

@@ -12,10 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .capture_blocks import Block, paper_id_from_url
+from .capture_blocks import BARE_NUMBER, Block, paper_id_from_url
 from .capture_junk import CHROME, title_problem
 
-_BARE_NUMBER = re.compile(r"^\d[\d,]*$")
 _ARXIV_LINE = re.compile(r"^arxiv:\s*(\d{4}\.\d{4,5})", re.IGNORECASE)
 _SENTENCE = re.compile(r"[.!?]\s+[A-Z(]")
 
@@ -115,7 +114,7 @@ def _is_pre_title_detail(block: Block) -> bool:
     """A card's upvote count or thumbnail, shown before its title (so it belongs to the next entry)."""
     if not block.lines:
         return all(paper_id_from_url(link.url) for link in block.links)
-    return len(block.lines) == 1 and bool(_BARE_NUMBER.match(block.lines[0]))
+    return len(block.lines) == 1 and bool(BARE_NUMBER.match(block.lines[0]))
 
 
 def segment(blocks: list[Block], names: frozenset[str] = frozenset()) -> list[Entry]:

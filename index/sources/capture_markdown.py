@@ -11,14 +11,13 @@ from __future__ import annotations
 import html
 import re
 
-from .capture_blocks import Block, LinkRef, PageInfo, absolute_url
+from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url
 
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w -]*):\s*(.*)$")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?\s*$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_=])(?:\s*\1){2,}\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _FENCE_DIV = re.compile(r"^\s*:::")
 _BARE_TAG_LINE = re.compile(r"^\s*</?(?:div|span|section|article|main|header|footer|nav|ul|ol|li|p|br)\b[^>]*>\s*$",
                             re.IGNORECASE)
@@ -170,14 +169,14 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
             heading = m.group(2)
             # A title wrapped onto an indented second line ("### SmolDocling: ...\n  multi-modal ...").
             while number < len(lines) and lines[number][:1] in (" ", "\t") and lines[number].strip() \
-                    and not _BULLET.match(lines[number]) and not _HEADING.match(lines[number]):
+                    and not BULLET.match(lines[number]) and not _HEADING.match(lines[number]):
                 heading += " " + lines[number].strip().rstrip("\\")
                 number += 1
             plain, found = inline_text(heading, refs, escape)
             blocks.append(Block(first, [plain], found, heading=len(m.group(1))))
             continue
-        if _BULLET.match(logical):
-            logical = _BULLET.sub("", logical, count=1)
+        if BULLET.match(logical):
+            logical = BULLET.sub("", logical, count=1)
         pending.append((first, logical))
     flush()
     return blocks, info

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 
-from .capture_blocks import Block, LinkRef, absolute_url
+from .capture_blocks import BARE_NUMBER, BULLET, Block, LinkRef, absolute_url
 
 _REFERENCES = re.compile(r"^\s*References:?\s*$")
 _REF_LINE = re.compile(r"^\s*\[?(\d+)[\].]\s+(\S.*?)\s*$")
 _MARKER = re.compile(r"\[(\d+)\]")
 _ONLY_BRACKETS = re.compile(r"^(?:\s*\[[^\]]*\]\s*|\s*[*•+-]\s*)+$")
 _URL_LINE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
-_BULLET = re.compile(r"^\s*(?:[*•+-]|\d{1,3}[.)])\s+")
-_BARE_NUMBER = re.compile(r"^\d[\d,]*$")
 
 
 def has_reference_list(text: str) -> bool:
@@ -80,10 +78,10 @@ def text_blocks(text: str) -> list[Block]:
         line, links = _marked_line(raw, refs) if refs else (raw, [])
         if _ONLY_BRACKETS.match(line):  # an image placeholder ("[2608]") or an empty avatar bullet
             line = ""
-        line = _BULLET.sub("", line).strip()
+        line = BULLET.sub("", line).strip()
         if not line and not links:
             continue
-        if current is not None and _BARE_NUMBER.match(line):
+        if current is not None and BARE_NUMBER.match(line):
             current = None  # an upvote count glued under the previous card's text belongs to the next card
         if current is None:
             current = Block(number, [], [])
