@@ -208,3 +208,17 @@ def test_fixture_script_is_what_made_the_fixtures() -> None:
     for tool in ("html2text", "markdownify", "pandoc", "lynx", "w3m"):
         assert tool in script
     assert json.loads(json.dumps(sorted(p.name for p in CAPTURES.iterdir())))  # listing is stable
+
+
+def test_reader_service_markdown_with_a_title_over_two_headings_and_the_id_from_arxiv_page() -> None:
+    text = ("Title: Daily Papers - Hugging Face\n\nURL Source: https://huggingface.co/papers/date/2025-03-08\n\n"
+            "Markdown Content:\n### SmolDocling: An ultra-compact vision-language model for end-to-end\n"
+            "### multi-modal document conversion\n\nWe introduce SmolDocling, an ultra-compact vision-language "
+            "model. It converts whole pages.\n\n[arXiv Page](https://arxiv.org/abs/2503.11576) · 12 authors · "
+            "Mar 8\n\n[Read the paper](https://huggingface.co/papers/2503.11576)\n")
+    result = parse_source(text.encode(), "reader.md")
+    [paper] = result.papers
+    assert paper.title == ("SmolDocling: An ultra-compact vision-language model for end-to-end multi-modal "
+                           "document conversion")
+    assert (paper.arxiv_id, paper.published, paper.pages[0].listed) == ("2503.11576", "2025-03-08", "2025-03-08")
+    assert paper.abstract.endswith("It converts whole pages.") and paper.ai_summary is None

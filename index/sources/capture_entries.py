@@ -37,7 +37,8 @@ def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str] | N
     first = block.lines[0]
     for link in block.links:
         paper_id = paper_id_from_url(link.url)
-        if paper_id is None or not link.text or not first.startswith(link.text[: max(1, len(first) // 2)]):
+        if (paper_id is None or not link.text or not first.startswith(link.text[: max(1, len(first) // 2)])
+                or title_problem(link.text, names) is not None):
             continue
         title = link.text
         # A text dump wraps a long title onto the next line(s) of the same block; a heading is its own title.
@@ -121,6 +122,9 @@ def segment(blocks: list[Block], names: frozenset[str] = frozenset()) -> list[En
     """The entries of a capture, in page order (duplicates still in; merging is the caller's job)."""
     arxiv = _is_single_page(blocks)
     linked = [_title_from_link(b, names) for b in blocks]
+    if any(found and block.heading for found, block in zip(linked, blocks)):
+        # Titles are headings on this page: a paper link at the start of a paragraph ("Read the paper") is not one.
+        linked = [found if block.heading else None for found, block in zip(linked, blocks)]
     distinct = {found[1] for found in linked if found}
     if arxiv is not None and len(distinct) <= 1:
         return _single_page_entry(blocks, arxiv, names)

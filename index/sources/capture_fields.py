@@ -96,8 +96,13 @@ def prose_of(block: Block) -> str:
     if block.heading:
         return ""
     labels = sorted({link.text for link in block.links if link.text}, key=len, reverse=True)
-    text = join_wrapped([line for line in block.lines if not _is_detail(line) and not _only_links(line, labels)])
-    return text if len(text.split()) >= 8 and prose_problem(text) is None else ""
+    text = join_wrapped([line for line in block.lines if not _is_detail(line) and not _only_links(line, labels)
+                         and not all(_is_detail(part) or _only_links(part, labels) or not part.strip()
+                                     for part in line.split("·"))])
+    words = len(text.split())
+    # Prose ends like a sentence; a long run of words without a stop is a truncated abstract, still prose.
+    sentence_like = text.rstrip().endswith((".", "!", "?", "…", ")", '"', "'")) or words >= 25
+    return text if words >= 8 and sentence_like and prose_problem(text) is None else ""
 
 
 def is_one_sentence(text: str) -> bool:

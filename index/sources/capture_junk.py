@@ -20,7 +20,8 @@ CHROME = frozenset(s.casefold() for s in (
     "previous", "next", "load more", "see all", "search", "home", "menu", "share", "copy link", "cite",
     "models citing this paper", "datasets citing this paper", "spaces citing this paper",
     "collections including this paper", "no model linking this paper", "paper author", "reply", "like",
-    "references", "visible links", "hidden links", "links",
+    "references", "visible links", "hidden links", "links", "view arxiv page", "read the paper", "pdf", "html",
+    "abstract page", "paper", "add to collection", "system theme", "careers",
 ))
 _CHROME_PREFIX = re.compile(
     r"^[\s·•|]*(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"

@@ -13,6 +13,7 @@ import re
 
 from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url
 
+_READER_URL = re.compile(r"^(?:URL Source|\*\*URL:\*\*|Source URL|URL):\s*(https?://\S+)\s*$", re.IGNORECASE)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w -]*):\s*(.*)$")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?\s*$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -118,6 +119,9 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
     for raw in lines[start:]:
         if m := _REF_DEF.match(raw):
             refs[m.group(1).casefold()] = m.group(2)
+    for raw in lines[start:start + 12]:  # a reader service's or scraper's own header ("URL Source: https://...")
+        if info.url is None and (m := _READER_URL.match(raw.strip())):
+            info.url = m.group(1)
     escape = _PANDOC_ESCAPE if _PANDOC_HINT.search(text) else _ESCAPE
     blocks: list[Block] = []
     pending: list[tuple[int, str]] = []  # (line number, logical line) of the paragraph being read
@@ -173,7 +177,15 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
                 heading += " " + lines[number].strip().rstrip("\\")
                 number += 1
             plain, found = inline_text(heading, refs, escape)
-            blocks.append(Block(first, [plain], found, heading=len(m.group(1))))
+            level = len(m.group(1))
+            last = blocks[-1] if blocks else None
+            if (last is not None and last.heading == level and last.line == first - 1 and plain[:1].islower()
+                    and not last.text.endswith((".", "!", "?"))):
+                # A title wrapped over two heading lines ("### SmolDocling: ... end-to-end" / "### multi-modal ...").
+                last.lines = [last.text + " " + plain]
+                last.links.extend(found)
+                continue
+            blocks.append(Block(first, [plain], found, heading=level))
             continue
         if BULLET.match(logical):
             logical = BULLET.sub("", logical, count=1)
