@@ -49,8 +49,9 @@ def dry_run(paths: Iterable[str | Path], year: int | None, out: Print) -> int:
         try:
             papers, warnings, streamed = open_source(item, item.name, year=year)
             fmt = _format_of(item, streamed)
-            shown = list(islice(iter(papers), SHOWN_PAPERS))
-            rest = sum(1 for _ in papers) if streamed == "kaggle_jsonl" else max(0, len(papers) - len(shown))  # type: ignore[arg-type]
+            stream = iter(papers)  # the arXiv snapshot is streamed: counted, never held
+            shown = list(islice(stream, SHOWN_PAPERS))
+            rest = sum(1 for _ in stream)
         except SourceRejected as err:
             out(f"  skipped  {one_line(str(item))}  ({one_line(err.reason)})")
             continue

@@ -41,7 +41,8 @@ def html2text_like(items: list[tuple[str, str, str]]) -> str:
                   *textwrap.wrap(f"### [{title}](https://huggingface.co/papers/{pid})", 78), "",
                   "  * ![](https://cdn/a.png)", "", "· 5 authors Aug 20, 2026", "",
                   *[line + "  " for line in textwrap.wrap(abstract, 80)], "",
-                  f"[3 comments](https://huggingface.co/papers/{pid}#community) [arXiv Page](https://arxiv.org/abs/{pid})",
+                  f"[3 comments](https://huggingface.co/papers/{pid}#community) "
+                  f"[arXiv Page](https://arxiv.org/abs/{pid})",
                   ""]
     return "\n".join(parts)
 

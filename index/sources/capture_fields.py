@@ -24,7 +24,8 @@ _UPVOTES = re.compile(r"^(?:upvote\s+)?(\d[\d,]*)(?:\s+upvotes?)?$", re.IGNORECA
 _COUNT = re.compile(r"\b(\d[\d,]*)\s+(authors?|comments?)\b", re.IGNORECASE)
 _STARS = re.compile(r"github\s+([\d.,]+)\s*([km]?)\b", re.IGNORECASE)
 _DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote\b|arxiv page$|view pdf\b|project page$|"
-                     r"(?:link:\s*)?github(?:\s+[\d.,]+[km]?)?$|·|\d[\d,]*$|\d[\d,]*\s+(?:authors?|comments?)\b)", re.IGNORECASE)
+                     r"(?:link:\s*)?github(?:\s+[\d.,]+[km]?)?$|·|\d[\d,]*$|\d[\d,]*\s+(?:authors?|comments?)\b)",
+                     re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _AI_MARK = "ai-generated summary"
 # lynx runs a link's text on to the end of the line: "[11]Google Aug 20, 2026" names the organisation "Google".
@@ -143,11 +144,17 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
             fields.arxiv_id = paper_id
         elif link.text.casefold() == "project page" and host:
             fields.project_page = link.url
-        elif (before_prose and host == "huggingface.co" and len(segments) == 1 and not parts.query and fields.organization is None
-              and link.text and link.text[0].isalpha() and _TRAILING_DATE.sub("", link.text).casefold() not in names
-              and _TRAILING_ON.sub("", link.text).casefold() not in names
-              and link.text.casefold() not in ("models", "datasets", "spaces", "docs", "pricing", "subscribe")):
-            fields.organization = _TRAILING_DATE.sub("", link.text) or None
+        elif before_prose and fields.organization is None and host == "huggingface.co" and len(segments) == 1:
+            fields.organization = _organisation(link.text, names) if not parts.query else None
+
+
+def _organisation(text: str, names: frozenset[str]) -> str | None:
+    """The name a card's ``huggingface.co/<org>`` link shows, unless it is the submitter's or a menu entry."""
+    name = _TRAILING_DATE.sub("", text).strip()
+    if (not name or not name[0].isalpha() or name.casefold() in names or _TRAILING_ON.sub("", text).casefold()
+            in names or name.casefold() in ("models", "datasets", "spaces", "docs", "pricing", "subscribe")):
+        return None
+    return name
 
 
 def _split_ai_mark(blocks: list[Block]) -> tuple[list[Block], list[Block]] | None:
@@ -202,5 +209,6 @@ def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -
         fields.abstract = " ".join(long)
         fields.ai_summary = short[0] if short else ""
     for block in prose:  # links whose text is not the URL ("code [here](https://...)") are kept with the paper
-        fields.extra_links.extend(link.url for link in block.links if link.url.startswith(("http://", "https://")))
+        fields.extra_links.extend(link.url for link in block.links if link.url.startswith(("http://", "https://"))
+                                  and "/papers?" not in link.url)  # keyword links are searches, not the paper's
     return fields

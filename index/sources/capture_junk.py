@@ -28,10 +28,12 @@ _CHROME_PREFIX = re.compile(
     r"spaces citing|collections including|cite arxiv|page title:|url:|\d+ (?:authors?|comments?|upvotes?)\b)",
     re.IGNORECASE)
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
-_MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$", re.IGNORECASE)
+_MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$",
+                     re.IGNORECASE)
 _NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
 _DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
                       re.IGNORECASE)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _WORD = re.compile(r"[^\W\d_]")
 # Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
 _FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
@@ -73,11 +75,11 @@ def prose_problem(text: str) -> str | None:
     words = text.split()
     if len(words) < 6:
         return "abstract is too short to be one"
-    if len([w for w in words if not _URLISH.search(w.strip("()[]<>.,;"))]) < 6:
+    if ("://" in text or "www." in text) and len(
+            [w for w in words if not _URLISH.search(w.strip("()[]<>.,;"))]) < 6:
         return "abstract is mostly links"
     if _MARKUP.search(text) or "](" in text or "![" in text:
         return "abstract holds Markdown or HTML"
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 0.5 * len(text):
+    if len(_NOT_LETTERS.sub("", text)) < 0.5 * len(text):
         return "abstract is mostly not letters"
     return None

@@ -23,7 +23,8 @@ _FENCE_DIV = re.compile(r"^\s*:::")
 _BARE_TAG_LINE = re.compile(r"^\s*</?(?:div|span|section|article|main|header|footer|nav|ul|ol|li|p|br)\b[^>]*>\s*$",
                             re.IGNORECASE)
 _IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\](?:\([^)]*\)|\[[^\]]*\])(?:\{[^}]*\})?")
-_INLINE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)<>\"\s]*(?: [^)<>\"\s]+)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+_INLINE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)<>\"\s]*(?: [^)<>\"\s]+)*)>?"
+                          r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
                           r"(?:\{[^}]*\})?")
 _REF_LINK = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\[([^\]]*)\]")
 _SPAN_ATTR = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")

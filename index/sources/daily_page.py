@@ -159,7 +159,14 @@ def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseRe
         orphan_title()
         pending = (joined, first_number, listed)
     orphan_title()
-    entries = [_bounded(entry, source, warnings) for entry in entries if _checked(entry, source, warnings)]
+    checked: dict[tuple[str, str], bool] = {}  # a page listing a paper many times is checked once per paper
+    kept = []
+    for entry in entries:
+        if entry[:2] not in checked:
+            checked[entry[:2]] = _checked(entry, source, warnings)
+        if checked[entry[:2]]:
+            kept.append(_bounded(entry, source, warnings))
+    entries = kept
     return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
 
 
