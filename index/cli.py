@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
+from .cli_fetch import add_fetch_parser, cmd_fetch
 from .clean import one_line
 from .export import FORMATS, export_bookmarks
 from .library import Library, LibraryBusy, UnknownSource
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
     bimport = bsub.add_parser("import")
     bimport.add_argument("file", help="a JSON export")
+    add_fetch_parser(sub)
     return parser
 
 
@@ -403,7 +405,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
-    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks,
+    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, "fetch": cmd_fetch,
 }
 
 
