@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("paths", nargs="+", help="source files or folders")
     add.add_argument("--year", type=int, help="year of the listing dates in these pages (they only show month/day)")
     add.add_argument("--json", action="store_true", help=_JSON_HELP)
+    add.add_argument("--dry-run", action="store_true",
+                     help="show the format, papers and warnings each file would give; change nothing")
 
     search = sub.add_parser("search", help="search the library")
     search.add_argument("query", nargs="*", help="Whoosh syntax: AND OR NOT \"phrase\" prefix* title: fuzzy~")
@@ -285,6 +287,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        from .dry_run import dry_run
+
+        return dry_run(args.paths, args.year, out)
     with _open_library() as library:
         progress = _ProgressBar() if sys.stderr.isatty() else None
         library.progress = progress.update if progress else None

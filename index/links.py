@@ -20,6 +20,11 @@ _MAY_HOLD_LINK = re.compile(r"://|www\.|[\w-]\.[a-z]{2,}", re.IGNORECASE)
 # The whitespace-delimited chunks holding such a mark: a link never spans whitespace, so linkify only needs them.
 _LINK_CHUNK = re.compile(r"\S*(?:://|www\.|[\w-]\.[a-z]{2,})\S*", re.IGNORECASE)
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
+# Residue of the LaTeX an abstract was written in: "available at\url{https://a/b}" or "...athttps://a/b" (the
+# space lost with the macro), and "https://a/b{here}" (a \href's text glued to its URL).
+_LATEX_URL = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}")
+_GLUED_SCHEME = re.compile(r"(?<=[A-Za-z0-9}])(?=https?://)")
+_URL_RESIDUE = re.compile(r"[{}\\].*$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,6 +65,8 @@ def extract_links(text: str) -> list[Link]:
     """Every distinct URL in ``text`` in order of appearance, schemeless ones given ``https://``."""
     if not _MAY_HOLD_LINK.search(text):  # most abstracts hold no link; linkify's own pretest is a slow scan
         return []
+    if "http" in text:
+        text = _GLUED_SCHEME.sub(" ", _LATEX_URL.sub(r" \1 ", text))
     # linkify's match is slow on long text (a noticeable share of indexing): give it only the chunks that
     # may hold a link, in order, separated by spaces as they were.
     text = " ".join(dict.fromkeys(_LINK_CHUNK.findall(text)))
@@ -74,8 +81,8 @@ def extract_links(text: str) -> list[Link]:
         url = match.url
         if not match.schema:  # "github.com/a/b" in the text: linkify guesses http, the sites all serve https
             url = "https://" + match.raw
-        url = url.rstrip(".,;:")
-        if url not in seen:
+        url = _URL_RESIDUE.sub("", url).rstrip(".,;:")
+        if url and url not in seen:
             seen[url] = classify(url)
     return list(seen.values())
 

@@ -16,7 +16,8 @@ from .models import Paper
 from .sources import open_source, parse_source
 
 Progress = Callable[[int, int, str], None]
-FOLDER_SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".xml", ".atom", ".bib"})
+FOLDER_SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".xml", ".atom", ".bib", ".md", ".markdown", ".html",
+                             ".htm"})
 SEED_PREFIX = "seed:"
 
 

@@ -69,7 +69,7 @@ def test_add_reports_each_file_and_remove(seeded_home: Path, tmp_path: Path, cap
     assert code == 0
     assert f"    added  {good}  (1 paper, 1 new)" in out
     assert "good.txt:7: title with no abstract: 'Orphan Title' skipped" in out
-    assert f"  skipped  {bad}  (HTML page" in out
+    assert f"  skipped  {bad}  (looks like an HTML page, but no paper entries were recognised" in out
     code, out, _ = run(capsys, "add", str(good), "--json")
     assert json.loads(out)[0]["status"] == "unchanged"
     code, out, _ = run(capsys, "remove", "good.txt")

@@ -121,7 +121,8 @@ def test_non_utf8_bytes_are_replaced_with_a_warning_naming_the_line() -> None:
 @pytest.mark.parametrize("data,reason", [
     (b"", "empty file"),
     (b"  \n\n \r\n", "empty file"),
-    (b"<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head><body></body></html>", "HTML page"),
+    (b"<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head><body></body></html>",
+     "looks like an HTML page, but no paper entries were recognised"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
 ])
 def test_unusable_files_are_rejected_as_a_whole(data: bytes, reason: str) -> None:
@@ -159,3 +160,30 @@ def test_a_paper_listed_twice_on_a_page_keeps_the_longer_abstract(longer_first: 
     first, second = (longer, ABSTRACT) if longer_first else (ABSTRACT, longer)
     papers = parse_text(f"Twice Listed\n\n{first}\n\nTwice Listed\n\n{second}\n").papers
     assert [(p.title, p.abstract) for p in papers] == [("Twice Listed", longer)]
+
+
+def test_long_title_ending_in_a_stop_is_a_title_where_blank_lines_alternate() -> None:
+    """A 12+ word title ending in "." or "!" has the shape of a one-sentence abstract; the layout says otherwise."""
+    long_title = "Riddle Me This! Stealthy Membership Inference for Retrieval-Augmented Generation Made Simple."
+    text = f"Daily Papers\n\nFirst Paper\n\n{ABSTRACT}\n\n{long_title}\n\n{ABSTRACT}\n"
+    result = parse_text(text)
+    assert [p.title for p in result.papers] == ["First Paper", long_title]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("text,url", [
+    ("Our source code is available athttps://github.com/zyxElsa/ProSpect.", "https://github.com/zyxElsa/ProSpect"),
+    ("available at https://github.com/kleinzcy/Cr-KD-NCD{here}.", "https://github.com/kleinzcy/Cr-KD-NCD"),
+    ("code: \\url{https://github.com/a/b}\\url{https://b.org/x}", "https://github.com/a/b"),
+])
+def test_code_links_survive_latex_residue(text: str, url: str) -> None:
+    from paperdeck.index.links import extract_links
+
+    links = extract_links(text)
+    assert links[0].url == url and links[0].kind == "code"
+    assert all("{" not in link.url and "\\" not in link.url and link.url.count("://") == 1 for link in links)
+
+
+def test_seed_code_link_glued_to_at_is_found() -> None:
+    papers = parse_source((SEEDS / "000_60c9915acdce8430.txt").read_bytes(), "000.txt").papers
+    assert any("https://github.com/zyxElsa/ProSpect" in p.code_urls for p in papers)

@@ -52,7 +52,7 @@ def test_folders_are_walked_recursively_and_reported_per_file(library, tmp_path:
     (tmp_path / "a" / "b" / "empty.txt").write_text("")
     reports = {Path(r.source).name: r for r in library.add([tmp_path / "a", tmp_path / "missing"])}
     assert reports["one.txt"].status == reports["two.txt"].status == "added"
-    assert reports["saved.txt"].status == "skipped" and reports["saved.txt"].reason.startswith("HTML page")
+    assert reports["saved.txt"].status == "skipped" and reports["saved.txt"].reason.startswith("looks like an HTML page")
     assert reports["empty.txt"].reason.startswith("empty file")
     assert reports["missing"].reason == "no such file or folder"
 
@@ -252,7 +252,7 @@ def test_a_torn_snapshot_file_beside_the_index_is_rebuilt_and_replaced(seeded_ho
     saved.write_bytes(saved.read_bytes()[:100])
     with Library() as library:
         assert library.search(SearchRequest("sparse attention")).total == 12
-        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 108
+        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 109
     assert saved.stat().st_size > 1000  # written again from the index
     assert library.messages == []  # a derived cache, not worth a message
 
@@ -271,4 +271,4 @@ def test_a_snapshot_file_of_another_library_is_not_trusted(seeded_home: Path, tm
     with Library() as library:
         top = library.search(SearchRequest("sparse attention")).hits[0].paper.title
         assert top == "Efficient Content-Based Sparse Attention with Routing Transformers"
-        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 108
+        assert library.search(SearchRequest(filters=(("has_code", "yes"),))).total == 109

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from paperdeck.index.clean import title_key
 from paperdeck.index.models import SourceRejected
 from paperdeck.index.sources import parse_source
+from paperdeck.index.sources.capture_junk import title_problem  # page chrome ("Home") is never a title
 from paperdeck.index.sources.daily_page import CHROME_LINES, parse_listing_date
 
 word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
@@ -20,7 +21,7 @@ def titles(draw) -> str:
     title = " ".join(words)
     title = title[0].upper() + title[1:]
     ok = (title.casefold() not in CHROME_LINES and parse_listing_date(title) is None
-          and not title.casefold().startswith("subscribe"))
+          and not title.casefold().startswith("subscribe") and title_problem(title, plain_text=True) is None)
     return title if ok else "Fallback Title " + title
 
 

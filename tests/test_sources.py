@@ -130,6 +130,14 @@ PAGE_WITH_ENVHARNESS = (
 )
 
 
+def test_bibtex_html_paragraphs_and_corporate_authors() -> None:
+    papers = parse("bibtex/zotero_brendon-boldt_phd-thesis.bib").papers
+    words = next(p for p in papers if p.abstract.startswith("Words categorize"))
+    assert words.abstract.endswith("low complexity and optimal efficiency.")  # no "p" / "/p" left of <p>...</p>
+    poser = next(p for p in papers if p.authors and p.authors[0] == "Hans Poser")
+    assert poser.authors == ["Hans Poser", "Society for Philosophy and Technology"]
+
+
 def test_one_paper_from_many_sources_keeps_its_bookmark(library, tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(PAGE_WITH_ENVHARNESS)

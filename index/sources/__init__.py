@@ -14,16 +14,19 @@ from pathlib import Path
 from ..models import Paper, ParseResult, ParseWarning, SourceRejected
 from .atom import parse_atom, unwrap_atom_json
 from .bibtex import BIBTEX_HINT, parse_bibtex
+from .capture import capture_kind, parse_capture
+from .capture_html import looks_like_html, parse_html
 from .daily_page import parse_daily_page
 from .fields import load_json, sanitize_papers
 from .hf_json import parse_hf_daily
 from .kaggle_jsonl import iter_kaggle_jsonl
 from .reading import capped_lines, decode_source
 
-__all__ = ["parse_source", "open_source", "detect_format", "decode_source", "parse_daily_page"]
+__all__ = ["parse_source", "open_source", "detect_format", "source_format", "decode_source", "parse_daily_page"]
 
 Progress = Callable[[int, int, str], None]
-FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex")
+FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex", "html", "markdown", "text_dump", "notebook",
+           "paper_page")
 # Whole-document formats are parsed in memory: a bound keeps one crafted file from exhausting it. Line-based
 # pages are read line by line instead, each line cut at a bound (a real page's longest line is an abstract).
 MAX_DOCUMENT_BYTES = 64 << 20
@@ -31,7 +34,11 @@ MAX_PAGE_LINE_BYTES = 4 << 20
 
 
 def detect_format(head: str) -> str:
-    """Which parser reads a file, judged from its first few kilobytes of text."""
+    """Which parser reads a file, judged from its first few kilobytes of text.
+
+    Captures of web pages (HTML, Markdown, text dumps) are told apart from the seeds' plain copy here when the
+    head shows it; ``source_format`` also looks at the whole text (a text browser's link list is at the end).
+    """
     start = head.lstrip()
     if re.match(r'\[\s*[{"\]]', start):  # a JSON array (a title like "[bold] Loud" is not one)
         return "hf_json"
@@ -46,17 +53,29 @@ def detect_format(head: str) -> str:
         return "atom_wrapper" if '"body"' in start[:4000] and "<feed" in start[:4000] else "hf_json"
     if start.startswith("<?xml") or start.startswith("<feed"):
         return "atom"
+    if looks_like_html(head):
+        return "html"
     if BIBTEX_HINT.search(head):
         return "bibtex"
-    return "daily_page"
+    return capture_kind(head) or "daily_page"
+
+
+def source_format(text: str) -> str:
+    """The format of a whole decoded file (what ``parse_source`` reads it as)."""
+    fmt = detect_format(text[:16384])
+    return (capture_kind(text) or fmt) if fmt == "daily_page" else fmt
 
 
 def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResult:
     """Parse one file's bytes, whatever its format. Raises ``SourceRejected`` when the whole file is unusable."""
     text, warnings = decode_source(data, source)
-    fmt = detect_format(text[:16384])
+    fmt = source_format(text)
     if fmt == "daily_page":
         result = parse_daily_page(text, source, year=year)
+    elif fmt == "html":
+        result = parse_html(text, source, year=year)
+    elif fmt in ("markdown", "text_dump", "notebook", "paper_page"):
+        result = parse_capture(text, source, fmt, year=year)
     elif fmt == "hf_json":
         result = parse_hf_daily(text, source)
     elif fmt == "kaggle_jsonl":

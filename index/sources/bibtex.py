@@ -92,6 +92,50 @@ def _tex(value: str | None) -> str:
     return latex_to_display(value.replace("\n", " "), braces=True) if value else ""
 
 
+_TEX_ANGLES = re.compile(r"\{?\\text(less|greater)\s*(?:\{\})?\}?")
+_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^<>]*>", re.IGNORECASE)
+
+
+def _abstract(value: str | None) -> str:
+    """An abstract as text. Reference managers store the publisher's HTML (``<p>...</p>``) with the angle
+    brackets written as ``{\\textless}``/``{\\textgreater}``: the tags are removed by an HTML parser."""
+    if not value:
+        return ""
+    text = _TEX_ANGLES.sub(lambda m: "<" if m.group(1) == "less" else ">", value)
+    if _HTML_TAG.search(text):
+        from bs4 import BeautifulSoup
+
+        text = BeautifulSoup(text, "html.parser").get_text(" ")
+    return _tex(text)
+
+
+def split_authors(field: str) -> list[str]:
+    """``Poser, Hans and {Society for Philosophy and Technology}`` -> two names: "and" inside braces is part of
+    a corporate author's name, and a fully braced name is kept whole (not turned round as "last, first")."""
+    depth_at = []
+    depth = 0
+    for ch in field:
+        depth_at.append(depth)
+        depth = depth + 1 if ch == "{" else max(0, depth - 1) if ch == "}" else depth
+    names: list[str] = []
+    start = 0
+    for match in re.finditer(r"\s+and\s+", field):
+        if depth_at[match.start()] == 0:
+            names.append(field[start:match.start()])
+            start = match.end()
+    names.append(field[start:])
+    out = []
+    for raw in (" ".join(n.split()) for n in names):
+        if not raw:
+            continue
+        if raw.startswith("{") and raw.endswith("}") and _brace_problem(raw[1:-1]) is None:
+            out.append(_tex(raw[1:-1]))
+            continue
+        last, _, first = raw.partition(",")
+        out.append(_tex(f"{first.strip()} {last.strip()}" if first else last.strip()))
+    return [a for a in out if a]
+
+
 def _paper_from_entry(entry: dict[str, str], source: str):  # type: ignore[no-untyped-def]
     arxiv = None
     if entry.get("archiveprefix", "").lower() == "arxiv" and entry.get("eprint"):
@@ -101,10 +145,7 @@ def _paper_from_entry(entry: dict[str, str], source: str):  # type: ignore[no-un
             break
         found = _ARXIV_IN_TEXT.search(entry.get(field, ""))
         arxiv = normalise_arxiv_id(found.group(1)) if found else None
-    authors = []
-    for name in re.split(r"\s+and\s+", entry.get("author", "")):
-        last, _, first = name.partition(",")
-        authors.append(_tex(f"{first.strip()} {last.strip()}" if first else last.strip()))
+    authors = split_authors(entry.get("author", ""))
     year = entry.get("year", "").strip()
     month = _MONTHS.get(entry.get("month", "").strip().lower()[:3])
     published = f"{year}-{month:02d}" if year.isdigit() and month else (year if year.isdigit() else None)
@@ -112,9 +153,9 @@ def _paper_from_entry(entry: dict[str, str], source: str):  # type: ignore[no-un
     return build_paper(
         source=source,
         title=_tex(entry.get("title")),
-        abstract=_tex(entry.get("abstract")),
+        abstract=_abstract(entry.get("abstract")),
         arxiv_id=arxiv,
-        authors=[a for a in authors if a],
+        authors=authors,
         published=published,
         doi=entry.get("doi"),
         keywords=[k.strip() for k in entry.get("keywords", "").split(",") if k.strip()],

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..clean import clean_paragraph, title_key
 from ..links import canonical_url, extract_links
 from ..models import PageSeen, Paper, ParseResult, ParseWarning
+from .capture_junk import prose_problem, title_problem
 
 CHROME_LINES = frozenset(
     line.casefold()
@@ -42,6 +43,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 TITLE_MAX_CHARS = 250
 TITLE_MAX_WORDS = 40
 PROSE_MIN_WORDS = 12
+TITLE_SHORT_WORDS = 25
 MAX_ABSTRACT_CHARS = 20_000  # real abstracts stay under ~3,000
 
 
@@ -54,6 +56,14 @@ def looks_like_abstract(text: str) -> bool:
     if text.endswith((".", "!")) and words >= PROSE_MIN_WORDS:
         return True
     return len(_SENTENCE_BREAK.findall(text)) >= 2
+
+
+def _title_shaped(text: str) -> bool:
+    """Could be a title despite ``looks_like_abstract``: title-sized, and one sentence unless it is short (titles
+    such as "Riddle Me This! Stealthy ..." have inner exclamation marks)."""
+    words = len(text.split())
+    return len(text) <= TITLE_MAX_CHARS and (words <= TITLE_SHORT_WORDS or (
+        words <= TITLE_MAX_WORDS and not _SENTENCE_BREAK.search(text)))
 
 
 def parse_listing_date(line: str, year: int | None = None) -> str | None:
@@ -122,13 +132,23 @@ def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseRe
         if pending is not None:
             warnings.append(ParseWarning(source, pending[1], f"title with no abstract: {pending[0][:60]!r} skipped"))
 
-    for block, listed in _content_blocks(text.split("\n"), year):
+    lines = text.split("\n")
+    blocks = list(_content_blocks(lines, year))
+    paragraph_layout = _is_paragraph_layout(lines)
+    for index, (block, listed) in enumerate(blocks):
         first_number, first_line = block[0]
         if pending is None and len(block) > 1 and not looks_like_abstract(first_line):
             # "Title\nAbstract" with no blank line between them, inside a blank-separated page.
             entries.append((first_line, " ".join(line for _, line in block[1:]), first_number, listed))
             continue
         joined = " ".join(line for _, line in block)
+        following = blocks[index + 1][0] if index + 1 < len(blocks) else None
+        if (paragraph_layout and pending is None and len(block) == 1 and _title_shaped(joined)
+                and following is not None and looks_like_abstract(" ".join(line for _, line in following))):
+            # A long title ending in "." or "!" looks like a one-sentence abstract; where blank lines separate
+            # title and abstract, the alternation says what it is: no title is pending, and prose follows.
+            pending = (joined, first_number, listed)
+            continue
         if looks_like_abstract(joined) or (len(block) > 1 and pending is not None):
             if pending is None:
                 warnings.append(ParseWarning(source, first_number, "paragraph with no title before it: skipped"))
@@ -139,8 +159,25 @@ def parse_daily_page(text: str, source: str, year: int | None = None) -> ParseRe
         orphan_title()
         pending = (joined, first_number, listed)
     orphan_title()
-    entries = [_bounded(entry, source, warnings) for entry in entries]
+    checked: dict[tuple[str, str], bool] = {}  # a page listing a paper many times is checked once per paper
+    kept = []
+    for entry in entries:
+        if entry[:2] not in checked:
+            checked[entry[:2]] = _checked(entry, source, warnings)
+        if checked[entry[:2]]:
+            kept.append(_bounded(entry, source, warnings))
+    entries = kept
     return ParseResult(source=source, papers=list(_merge_entries(entries, source)), warnings=warnings)
+
+
+def _checked(entry: tuple[str, str, int, str | None], source: str, warnings: list[ParseWarning]) -> bool:
+    """The junk gate every capture's records pass: a title that is a URL, chrome, a number or a card detail
+    ("· 2 authors"), or an abstract that is not prose, is reported and dropped."""
+    title, abstract, line, _ = entry
+    problem = title_problem(title, plain_text=True) or prose_problem(abstract)
+    if problem:
+        warnings.append(ParseWarning(source, line, f"{problem}: {title[:60]!r} skipped"))
+    return problem is None
 
 
 def _bounded(entry: tuple[str, str, int, str | None], source: str,

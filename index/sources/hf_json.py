@@ -39,7 +39,7 @@ def parse_hf_daily(text: str, source: str) -> ParseResult:
         if not isinstance(item, dict):
             warnings.append(ParseWarning(source, None, f"item {number}: not an object: skipped"))
             continue
-        paper = read_record(partial(_paper_from_item, item, source), warnings, source, None, f"item {number}: ")
+        paper = read_record(partial(paper_from_item, item, source), warnings, source, None, f"item {number}: ")
         if paper is not None:
             papers.append(paper)
     if repr_items:
@@ -48,8 +48,10 @@ def parse_hf_daily(text: str, source: str) -> ParseResult:
     return ParseResult(source=source, papers=papers, warnings=warnings)
 
 
-def _paper_from_item(item: dict[str, Any], source: str) -> Paper | None:
-    """One item's paper; a field of the wrong type raises ``BadField`` (the item is skipped, the rest load)."""
+def paper_from_item(item: dict[str, Any], source: str) -> Paper | None:
+    """One ``api/daily_papers`` item (or a bare ``paper`` object, as saved HTML holds) as a ``Paper``.
+
+    A field of the wrong type raises ``BadField``: the item is skipped, the rest load."""
     paper = mapping(item, "paper") or item
     org: object = mapping(paper, "organization") or mapping(item, "organization")
     if isinstance(org, dict):

@@ -7,18 +7,17 @@ mistake), and the messages must read the same whichever format the file was goin
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterator
 from typing import IO
 
 from ..models import ParseWarning, SourceRejected
 
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<!--)", re.IGNORECASE)
-_HTML_ANYWHERE = re.compile(rb"<(?:html|head|body|script|div)[\s>]", re.IGNORECASE)
 
 
 def decode_source(data: bytes, source: str) -> tuple[str, list[ParseWarning]]:
-    """Decode a source file, normalise newlines and drop a BOM; reject HTML, binary and empty files.
+    """Decode a source file, normalise newlines and drop a BOM; reject binary and empty files.
+
+    HTML is decoded like any text: a saved page is read by ``capture_html`` (it used to be rejected here).
 
     Non-UTF-8 bytes are replaced (U+FFFD) rather than failing the whole file, with a warning naming the first
     line they occur on, because a single bad byte in a 4 GB dump must not throw away the rest.
@@ -32,8 +31,6 @@ def decode_source(data: bytes, source: str) -> tuple[str, list[ParseWarning]]:
         return _normalise_newlines(text), warnings
     if b"\x00" in head:
         raise SourceRejected(source, "binary file (NUL bytes): not a text dump")
-    if _HTML_START.match(head) or len(_HTML_ANYWHERE.findall(head)) >= 2:
-        raise SourceRejected(source, "HTML page: save the page as text (select all, copy, paste) and add that")
     if head.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:

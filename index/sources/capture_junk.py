@@ -1,0 +1,85 @@
+"""What is, and is not, a paper: the checks every candidate record from a capture passes before it is kept.
+
+Why a separate gate: page captures are full of text that looks like a title to a line-shape parser (menus,
+"Trending Papers", "8 authors", a user name, a URL, leftover Markdown). A record that fails here is reported
+with file:line and the reason, and dropped; it never reaches the library. This is about junk, not about
+hostile text (control characters, link schemes and length caps are the inbound sanitiser's job).
+"""
+
+from __future__ import annotations
+
+import re
+
+CHROME = frozenset(s.casefold() for s in (
+    "new", "subscribe", "daily papers", "trending papers", "trending", "papers", "by ak and the research community",
+    "byak and the research community", "get trending papers in your email inbox!",
+    "get trending papers in your email inbox once a day!", "models", "datasets", "spaces", "docs", "pricing",
+    "log in", "login", "sign up", "hugging face", "community", "abstract", "ai-generated summary", "upvote",
+    "view pdf", "project page", "arxiv page", "github", "website", "company", "tos", "privacy", "about", "jobs",
+    "blog", "enterprise", "posts", "collections", "paper page", "papers with code", "what is papers with code?",
+    "previous", "next", "load more", "see all", "search", "home", "menu", "share", "copy link", "cite",
+    "models citing this paper", "datasets citing this paper", "spaces citing this paper",
+    "collections including this paper", "no model linking this paper", "paper author", "reply", "like",
+    "references", "visible links", "hidden links", "links", "view arxiv page", "read the paper", "pdf", "html",
+    "abstract page", "paper", "add to collection", "system theme", "careers",
+))
+_CHROME_PREFIX = re.compile(
+    r"^[\s·•|]*(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"
+    r"spaces citing|collections including|cite arxiv|page title:|url:|\d+ (?:authors?|comments?|upvotes?)\b)",
+    re.IGNORECASE)
+_URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
+_MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$",
+                     re.IGNORECASE)
+_NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
+_DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
+                      re.IGNORECASE)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]")
+# Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
+_FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
+TITLE_MAX = 400
+TITLE_MAX_WORDS = 40
+
+
+def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: bool = False) -> str | None:
+    """Why ``title`` is not a paper title (None when it is one). ``names``: the page's author/user names.
+
+    ``plain_text``: the title comes from a plain copy of the page, where a stray "[" is the title's own text (in a
+    Markdown capture it is a link the converter broke)."""
+    text = title.strip()
+    folded = text.casefold().rstrip(":")
+    if not text:
+        return "empty title"
+    if _URLISH.search(text):
+        return "title is a URL"
+    if _MARKUP.search(text) or (not plain_text and text.count("[") != text.count("]")):
+        return "title is a Markdown or HTML fragment"
+    if _NUMBERISH.match(text):
+        return "title is a number"
+    if folded in CHROME or _CHROME_PREFIX.match(text):
+        return "title is page chrome"
+    if _DATEISH.match(text):
+        return "title is a date"
+    if folded in names:
+        return "title is a name from the page"
+    if not _WORD.search(text):
+        return "title has no words"
+    if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or (
+            text.endswith(".") and _FULL_STOP_BREAK.search(text)):
+        return "title reads as prose, not a title"
+    return None
+
+
+def prose_problem(text: str) -> str | None:
+    """Why ``text`` does not read as an abstract or summary (None when it does)."""
+    words = text.split()
+    if len(words) < 6:
+        return "abstract is too short to be one"
+    if ("://" in text or "www." in text) and len(
+            [w for w in words if not _URLISH.search(w.strip("()[]<>.,;"))]) < 6:
+        return "abstract is mostly links"
+    if _MARKUP.search(text) or "](" in text or "![" in text:
+        return "abstract holds Markdown or HTML"
+    if len(_NOT_LETTERS.sub("", text)) < 0.5 * len(text):
+        return "abstract is mostly not letters"
+    return None
