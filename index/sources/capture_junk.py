@@ -37,6 +37,7 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _WORD = re.compile(r"[^\W\d_]")
 # Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
 _FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
+_FULL_STOP_BREAK_SPLIT = re.compile(r"(?<=[a-z]\.)\s+(?=[A-Z(])")
 TITLE_MAX = 400
 TITLE_MAX_WORDS = 40
 
@@ -64,10 +65,25 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "title is a name from the page"
     if not _WORD.search(text):
         return "title has no words"
-    if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or (
-            text.endswith(".") and _FULL_STOP_BREAK.search(text)):
+    if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or _sentences(text):
         return "title reads as prose, not a title"
     return None
+
+
+def _sentences(text: str) -> bool:
+    """Whether ``text`` is sentences of prose rather than a title that holds a full stop.
+
+    Titles do hold full stops ("... Clouds. IX. The Serpens YSO Population"), but they stay in title case; a
+    line cut out of an abstract (a hard-wrapped line of a capture whose layout was lost) ends a sentence and goes
+    on in lower case, or ends in a full stop itself."""
+    stop = _FULL_STOP_BREAK.search(text)
+    if stop is None:
+        return False
+    if text.endswith("."):
+        return True
+    words = [word for sentence in _FULL_STOP_BREAK_SPLIT.split(text) for word in sentence.split()[1:]]
+    lower = [word for word in words if word[:1].islower()]
+    return len(words) >= 6 and len(lower) >= 0.6 * len(words)
 
 
 def prose_problem(text: str) -> str | None:
