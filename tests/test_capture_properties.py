@@ -133,7 +133,10 @@ def mutate(text: str, mutations: list[tuple[str, int, str]]) -> str:
     return "\n\n".join(paragraphs)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+# derandomize: CI runs the same 60 mangled captures every time; a new hole found while developing goes in as an
+# @example rather than turning CI red at random.
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(papers(), st.sampled_from(["html2text", "markdownify", "lynx", "notebook", "trending"]),
        st.lists(mutation, min_size=1, max_size=8))
 def test_mangled_captures_never_let_junk_through(items, family: str, mutations) -> None:

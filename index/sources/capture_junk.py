@@ -77,9 +77,9 @@ def _sentences(text: str) -> bool:
     line cut out of an abstract (a hard-wrapped line of a capture whose layout was lost) ends a sentence and goes
     on in lower case, or ends in a full stop itself."""
     stop = _FULL_STOP_BREAK.search(text)
-    if stop is None:
+    if stop is None and not text.endswith("."):
         return False
-    if text.endswith("."):
+    if stop is not None and text.endswith("."):
         return True
     words = [word for sentence in _FULL_STOP_BREAK_SPLIT.split(text) for word in sentence.split()[1:]]
     lower = [word for word in words if word[:1].islower()]
