@@ -23,6 +23,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Iterator
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -40,6 +41,15 @@ NOV_28 = FIXTURES / "hf_api_json" / "api_daily_papers_2025-11-28.json"
 NOV_28_KEY = json.loads(NOV_28.read_bytes())[0]["paper"]["id"]  # a paper only that day's listing brings
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-response (the fault tests make paperdeck do that on purpose) is not an error
+    of the server: socketserver would print a traceback to stderr, which the tests read for paperdeck's one line."""
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class FixtureServer:
     """Start with ``start()``; ``url`` is its base address; ``requests`` records (path, query, headers)."""
 
@@ -50,7 +60,7 @@ class FixtureServer:
         self.days: dict[tuple[str, str], bytes] = {}  # (date, page) -> body, instead of the fixture file
         self.arxiv: dict[tuple[str, int], bytes] = {}
         self.release = threading.Event()  # a "slow" response hangs until this is set
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
