@@ -16,11 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .bookmarks import BookmarksBusy, BookmarkStore
+from . import cli_loop
+from .bookmarks import Bookmark, BookmarksBusy, BookmarkStore
 from .clean import one_line
 from .export import FORMATS, export_bookmarks
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
+from .userfile import UserDataBusy
 
 Interactive = Callable[[argparse.Namespace], int]
 
@@ -52,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", choices=SORT_ORDERS, default="relevance")
     search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE",
                         help=f"facet filter, repeatable; fields: {', '.join(FACETS)}")
+    search.add_argument("--exclude", action="append", default=[], metavar="FIELD=VALUE",
+                        help="leave out papers with this facet value, repeatable")
     search.add_argument("--facets", action="store_true", help="print facet counts (text mode)")
     search.add_argument("--json", action="store_true")
+    search.add_argument("--format", choices=FORMATS, help="the page of results as citations (bibtex, ris, ...)")
 
     show = sub.add_parser("show", help="show one paper")
     show.add_argument("key")
@@ -94,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
     bimport = bsub.add_parser("import")
     bimport.add_argument("file", help="a JSON export")
+    cli_loop.add_bookmark_actions(bsub)
+    cli_loop.add_parsers(sub)
     return parser
 
 
@@ -121,7 +128,7 @@ def main(argv: Sequence[str] | None = None, interactive: Interactive | None = No
     except UnknownSource as err:
         _err(f"paperdeck: {err.args[0]}")
         return 2
-    except (LibraryBusy, BookmarksBusy) as err:
+    except (LibraryBusy, BookmarksBusy, UserDataBusy) as err:
         _err(f"paperdeck: {err}")
         return 1
     except KeyboardInterrupt:
@@ -181,12 +188,12 @@ class _ProgressBar:
             self._progress.stop()
 
 
-def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
+def _parse_filters(items: list[str], option: str = "--filter") -> tuple[tuple[str, str], ...]:
     filters = []
     for item in items:
         field, sep, value = item.partition("=")
         if not sep or not value:
-            raise UsageError(f"--filter expects FIELD=VALUE, got {item!r}")
+            raise UsageError(f"{option} expects FIELD=VALUE, got {item!r}")
         if field not in FACETS:
             raise UsageError(f"unknown filter field {field!r}: use one of {', '.join(FACETS)}")
         filters.append((field, value))
@@ -195,14 +202,18 @@ def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     request = SearchRequest(query=" ".join(args.query), filters=_parse_filters(args.filter), sort=args.sort,
-                            page=args.page, page_size=args.limit, with_facets=args.facets)
+                            page=args.page, page_size=args.limit, with_facets=args.facets,
+                            exclude=_parse_filters(args.exclude, "--exclude"))
     bookmarks = BookmarkStore()
     with _open_library() as library:
-        results = library.search(request, bookmarks=bookmarks.keys())
+        results = library.search(request, bookmarks.keys(), cli_loop.cli_user_facets(bookmarks))
     for note in results.notes:
         _err(f"note: {note}")
     if results.suggestion:
         _err(f"did you mean: {results.suggestion}")
+    if args.format:
+        sys.stdout.write(export_bookmarks([Bookmark.for_paper(hit.paper) for hit in results.hits], args.format))
+        return 0
     if args.json:
         _out_json([hit.to_json() for hit in results.hits])
         return 0
@@ -339,6 +350,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     for message in store.messages:
         _err(f"paperdeck: {message}")
     action = args.action
+    if action in cli_loop.BOOKMARK_ACTIONS:
+        return cli_loop.BOOKMARK_ACTIONS[action](args, store)
     if action == "list":
         items = [b for b in store.all() if not args.tag or args.tag in b.tags]
         if args.json:
@@ -397,7 +410,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
-    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks,
+    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, **cli_loop.COMMANDS,
 }
 
 

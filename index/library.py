@@ -21,10 +21,11 @@ from whoosh import index as windex
 from . import locations
 from .durable import Timeout, file_lock
 from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
+from .readstate import UpvoteTap, record_import
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .schema import build_schema
 from .indexing import PARALLEL_BATCH, build_index, index_keys
-from .search import EngineClosed, SearchEngine
+from .search import EngineClosed, SearchEngine, UserFacets
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import Manifest, RecordStore, SourceEntry, now
 
@@ -185,6 +186,8 @@ class Library:
             self.manifest.reload()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
+            new_keys: set[str] = set()
+            upvotes: dict[str, int] = {}
             invalidated = False
             for n, source in enumerate(files, start=1):
                 self._report_progress(n - 1, len(files), f"reading {source.name}")
@@ -208,7 +211,8 @@ class Library:
                 if not invalidated:
                     self._invalidate_stamps()
                     invalidated = True
-                change = self.store.replace_source(source.id, papers, keep_if_empty=True)
+                tap = UpvoteTap(papers)
+                change = self.store.replace_source(source.id, tap, keep_if_empty=True)
                 warnings = [str(w) for w in warnings_list]
                 if change.count == 0:
                     reports.append(SourceReport(source.id, "skipped", reason="no papers found",
@@ -216,6 +220,8 @@ class Library:
                     continue
                 affected |= change.affected
                 renamed.update(change.renamed)
+                new_keys |= change.new_keys
+                upvotes.update(tap.counts())
                 status = "updated" if source.id in self.manifest.sources else "added"
                 self.manifest.sources[source.id] = SourceEntry(
                     id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
@@ -227,6 +233,7 @@ class Library:
                 self._commit_manifest()
                 if renamed:
                     self._migrate_bookmarks(renamed)
+                self.messages.extend(record_import(new_keys, renamed, upvotes))
             self._report_progress(len(files), len(files), "done")
         return reports
 
@@ -345,18 +352,20 @@ class Library:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
+    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset(),
+               user_facets: UserFacets | None = None) -> SearchResults:
+        """``user_facets``: tag and read-state key sets (``userfacets.user_facets``) for ``tag:`` and those facets."""
         if isinstance(request, str):
             request = SearchRequest(query=request)
         try:
-            return self._engine.search(request, bookmarks)
+            return self._engine.search(request, bookmarks, user_facets)
         except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
-            return self._engine.search(request, bookmarks)
+            return self._engine.search(request, bookmarks, user_facets)
         except ValueError:
             raise  # a bad filter: the caller's mistake, not the index's
         except Exception as err:  # damage that only shows when a postings block is read: rebuild, retry once
             self.recover(f"index failed while searching ({type(err).__name__})")
-            return self._engine.search(request, bookmarks)
+            return self._engine.search(request, bookmarks, user_facets)
 
     def recover(self, reason: str) -> None:
         """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
