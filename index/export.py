@@ -16,8 +16,10 @@ from .bookmarks import Bookmark
 from .citations import bibtex_keys, to_csl_json, to_ris
 
 FORMATS = ("bibtex", "ris", "csl-json", "markdown", "csv", "json")
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
-                   "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# Braces become \textbraceleft{}: BibTeX counts a brace even after a backslash, so "\{" alone would leave a
+# title with one "{" unbalanced and the .bib file unreadable (found by the property test in test_daily_properties).
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
+                   "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
 
 
