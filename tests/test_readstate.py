@@ -19,6 +19,7 @@ from paperdeck.index.library import Library
 from paperdeck.index.models import SearchRequest
 from paperdeck.index.readstate import PaperState, ReadState
 from paperdeck.index.userfacets import user_facets
+from paperdeck.index.watches import WatchStore
 from paperdeck.index.bookmarks import BookmarkStore
 
 
@@ -88,7 +89,8 @@ def test_a_broken_file_is_kept_aside_and_the_backup_restored(isolated_home: Path
     assert len(kept) == 1 and kept[0].read_bytes() == content
 
 
-_WRITER = """
+_WRITERS = {
+    "read state": """
 import sys
 from paperdeck.index.readstate import ReadState
 state = ReadState()
@@ -96,32 +98,53 @@ prefix, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
     state.mark_read([f"{prefix}-{i}"])
     print(f"{prefix}-{i}", flush=True)
-"""
+""",
+    "watches": """
+import sys
+from paperdeck.index.watches import WatchStore
+store = WatchStore()
+prefix, count = sys.argv[1], int(sys.argv[2])
+for i in range(count):
+    store.save(f"{prefix}-{i}", "attention", (("has_code", "yes"),))
+    print(f"{prefix}-{i}", flush=True)
+""",
+}
 
 
-def test_two_processes_marking_100_each_lose_nothing(isolated_home: Path) -> None:
+def _saved(kind: str) -> tuple[set[str], list[str]]:
+    """What the file holds now, and the recovery messages opening it gave."""
+    if kind == "read state":
+        state = ReadState()
+        return set(state.key_sets(None)["read"]), state.messages
+    store = WatchStore()
+    return {w.name for w in store.all()}, store.messages
+
+
+@pytest.mark.parametrize("kind", _WRITERS)
+def test_two_processes_writing_100_each_lose_nothing(isolated_home: Path, kind: str) -> None:
     env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, name, "100"], env=env, stdout=subprocess.PIPE)
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITERS[kind], name, "100"], env=env, stdout=subprocess.PIPE)
              for name in ("left", "right")]
     for proc in procs:
         proc.communicate(timeout=300)
         assert proc.returncode == 0
-    assert len(ReadState().key_sets(None)["read"]) == 200
+    assert len(_saved(kind)[0]) == 200
 
 
-def test_sigkill_at_any_point_of_a_write_loses_nothing_written_before(isolated_home: Path) -> None:
+@pytest.mark.parametrize("kind", _WRITERS)
+def test_sigkill_at_any_point_of_a_write_loses_nothing_written_before(isolated_home: Path, kind: str) -> None:
     env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
     confirmed: set[str] = set()
     for round_number, delay in enumerate((0.4, 0.6, 0.8, 1.0)):
-        proc = subprocess.Popen([sys.executable, "-c", _WRITER, f"r{round_number}", "100000"], env=env,
+        proc = subprocess.Popen([sys.executable, "-c", _WRITERS[kind], f"r{round_number}", "100000"], env=env,
                                 stdout=subprocess.PIPE, text=True)
         time.sleep(delay)  # not synchronisation: a random point in the writer's loop to kill it at
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
         confirmed |= set(out.split())
-        state = ReadState()
-        assert state.messages == [], state.messages  # the file is never torn
-        assert confirmed <= state.key_sets(None)["read"]
+        saved, messages = _saved(kind)
+        assert messages == [], messages  # the file is never torn
+        assert confirmed <= saved
     assert len(confirmed) > 10
 
 
