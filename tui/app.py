@@ -30,6 +30,10 @@ PALETTE_COMMANDS = [
     ("Copy Markdown link", "Copy [title](link) (m)", "action_copy_markdown"),
     ("Open in browser", "Open the paper page (o)", "action_open_browser"),
     ("Similar papers", "Papers like the current one (s)", "action_similar"),
+    ("New since last session", "Papers first seen since the previous session (1)", "action_new_view"),
+    ("Watches", "Saved searches with their unread counts (W)", "action_show_watches"),
+    ("Save search as watch", "Name the current query and filters (w)", "action_save_watch"),
+    ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
 
@@ -38,7 +42,7 @@ class PaperdeckApp(App[None]):
     """The terminal paper browser."""
 
     TITLE = "paperdeck"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "loop.tcss"]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -77,6 +81,13 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    async def action_quit(self) -> None:
+        """Remember where the user was (query, filters, selection) before leaving: the next start restores it."""
+        main = self.main_screen
+        if main is not None:
+            main.save_session_if_changed(in_worker=False)
+        self.exit()
 
     def action_help(self) -> None:
         if isinstance(self.screen, MainScreen):

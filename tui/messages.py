@@ -92,3 +92,32 @@ class BookmarksChanged(Message):
 
     key: str
     message: str
+
+
+@dataclass
+class SessionBegun(Message):
+    """The session file was read and this session's start recorded: restore where the user left off."""
+
+    session: object  # paperdeck.index.session.Session
+
+
+@dataclass
+class ReadStateChanged(Message):
+    """Papers were marked read, unread or dismissed; ``undo`` restores them (None when the change failed)."""
+
+    message: str
+    undo: dict | None
+
+
+@dataclass
+class WatchesCounted(Message):
+    """The watches with their unread and total counts, for the Watches pane."""
+
+    rows: list  # [(Watch, unread, total)]
+
+
+@dataclass
+class WatchSaved(Message):
+    """``w`` saved a watch (or failed to: ``message`` says which)."""
+
+    message: str

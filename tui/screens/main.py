@@ -35,6 +35,7 @@ from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from .main_actions import MainScreenActions
+from .main_loop import LOOP_BINDINGS, DailyLoop
 from .main_workers import MainScreenWorkers
 
 DEBOUNCE_SECONDS = 0.01  # pause in typing before searching; stale answers are dropped anyway
@@ -44,7 +45,7 @@ MEDIUM_WIDTH = 110
 NARROW_WIDTH = 80
 
 
-class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
+class MainScreen(DailyLoop, MainScreenActions, MainScreenWorkers, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
@@ -65,6 +66,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         Binding("X", "clear_filters", "Clear filters", id="clear_filters", show=False),
         Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
         Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True),
+        *LOOP_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -86,6 +88,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self._search_again = False  # the query changed while a search was running
         self._typed_at: float | None = None  # first keystroke not yet answered on screen
         self.paint_latencies: list[float] = []  # keystroke -> frame with its results (ms), for the benchmark
+        self.init_daily_loop()
 
     # -- layout ----------------------------------------------------------------------------------------------
 
@@ -110,6 +113,8 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         for message in self.bookmarks.messages:
             self.notify(message, severity="warning", markup=False)
         self.query_one(SearchBar).focus()  # typing works at once; the query runs when the library is open
+        self.query_one(ResultList).row_state = self.row_state
+        self.begin_session()
         self.open_library()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
@@ -136,7 +141,8 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self.query_one("#body").display = True
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
-        self.run_search()
+        if self.session_ready:
+            self.run_search()
         self.query_one(SearchBar).focus()
 
     @on(LibraryFailed)
@@ -157,7 +163,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
             self.loaded_pages = results.request.page
             result_list.append_hits(list(results.hits), marks)
             return
-        keep = result_list.current.paper.key if result_list.current else None
+        keep = self.keep_key(result_list.current.paper.key if result_list.current else None)
         if self._typed_at is not None and not self._search_again and not self.search_pending:
             self.call_after_refresh(self._painted, self._typed_at)
             self._typed_at = None
@@ -210,6 +216,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
     def check_for_changes(self) -> None:
         if self.library is not None:
             self.refresh_worker()
+        self.save_session_if_changed()
 
     # -- searching -------------------------------------------------------------------------------------------
 
@@ -220,7 +227,8 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
     def current_request(self, page: int = 1, as_you_type: bool = True) -> SearchRequest:
         filters = tuple(sorted((facet, value) for facet, values in self.filters.items() for value in values))
         return SearchRequest(query=self.query_one(SearchBar).value, filters=filters, sort=self.sort, page=page,
-                             page_size=PAGE_SIZE, as_you_type=as_you_type, with_snippets=False)
+                             page_size=PAGE_SIZE, as_you_type=as_you_type, with_snippets=False,
+                             exclude=self.exclude_pairs())
 
     def run_search(self) -> None:
         self.search_pending = False
@@ -292,6 +300,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
             del parts[1]
         for facet, values in sorted(self.filters.items()):
             parts.append(plain(f"{facet}: " + " | ".join(value_label(facet, v) for v in sorted(values)), "$accent"))
+        parts += self.loop_status(results)
         if results.notes:
             parts.append(plain("; ".join(results.notes), "dim italic"))
         self.query_one("#status", Static).update(Content("  ·  ").join(parts))

@@ -6,6 +6,8 @@ appended when the cursor nears the end rather than loading every hit up front.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -18,9 +20,12 @@ from .render import highlighted, joined, listing_label
 LOAD_MORE_WITHIN = 5
 
 
-def hit_prompt(hit: Hit, bookmarked: bool) -> Content:
+def hit_prompt(hit: Hit, bookmarked: bool, reading: str = "") -> Content:
+    """``reading``: "new" or "unread" get a marker before the title (a shape, not only a colour)."""
     paper = hit.paper
     meta: list[Content | str] = []
+    if reading == "new":
+        meta.append(Content.styled("NEW", "bold $accent"))
     dates = [listing_label(d) for d in paper.listed_dates]
     meta.append(", ".join(dates) if dates else "undated")
     pages = len(paper.sources)
@@ -34,7 +39,8 @@ def hit_prompt(hit: Hit, bookmarked: bool) -> Content:
     if bookmarked:
         meta.append(Content.styled("★ bookmarked", "bold $warning"))
     title = highlighted(hit.title, ellipsis=False)
-    return Content.assemble(title, "\n", joined(meta).stylize("dim"))
+    marker = Content.styled("● ", "bold $accent") if reading else Content("  ")
+    return Content.assemble(marker, title.stylize("bold") if reading else title, "\n  ", joined(meta).stylize("dim"))
 
 
 class ResultList(OptionList):
@@ -52,10 +58,11 @@ class ResultList(OptionList):
     def __init__(self) -> None:
         super().__init__(id="results")
         self.hits: list[Hit] = []
+        self.row_state: Callable[[str], str] = lambda key: ""  # "new" / "unread" / "": set by the screen
 
     def show_hits(self, hits: list[Hit], bookmarks: frozenset[str], keep_key: str | None = None) -> None:
         self.hits = list(hits)
-        self.set_options([Option(hit_prompt(h, h.paper.key in bookmarks), id=h.paper.key) for h in hits])
+        self.set_options([Option(self._prompt(h, bookmarks), id=h.paper.key) for h in hits])
         index = next((i for i, h in enumerate(self.hits) if h.paper.key == keep_key), 0)
         self.highlighted = index if self.hits else None
 
@@ -63,12 +70,15 @@ class ResultList(OptionList):
         known = {h.paper.key for h in self.hits}
         fresh = [h for h in hits if h.paper.key not in known]
         self.hits.extend(fresh)
-        self.add_options([Option(hit_prompt(h, h.paper.key in bookmarks), id=h.paper.key) for h in fresh])
+        self.add_options([Option(self._prompt(h, bookmarks), id=h.paper.key) for h in fresh])
+
+    def _prompt(self, hit: Hit, bookmarks: frozenset[str]) -> Content:
+        return hit_prompt(hit, hit.paper.key in bookmarks, self.row_state(hit.paper.key))
 
     def refresh_row(self, key: str, bookmarks: frozenset[str]) -> None:
         for hit in self.hits:
             if hit.paper.key == key:
-                self.replace_option_prompt(key, hit_prompt(hit, key in bookmarks))
+                self.replace_option_prompt(key, self._prompt(hit, bookmarks))
 
     @property
     def current(self) -> Hit | None:
