@@ -16,7 +16,7 @@ from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
 PALETTE_COMMANDS = [
-    ("Export bookmarks…", "Write bookmarks to a BibTeX, Markdown, CSV or JSON file", "export"),
+    ("Export bookmarks…", "Write bookmarks to BibTeX, RIS, CSL-JSON, Markdown, CSV or JSON", "export"),
     ("Rebuild index", "Re-read every source in the background", "rebuild"),
     ("Bookmarks only", "Toggle showing only bookmarked papers (B)", "action_bookmarks_only"),
     ("Clear filters", "Remove every filter (X)", "action_clear_filters"),
@@ -33,7 +33,10 @@ PALETTE_COMMANDS = [
     ("New since last session", "Papers first seen since the previous session (1)", "action_new_view"),
     ("Watches", "Saved searches with their unread counts (W)", "action_show_watches"),
     ("Save search as watch", "Name the current query and filters (w)", "action_save_watch"),
+    ("Mark read", "Mark the current paper read, or unread again (r)", "action_toggle_read"),
+    ("Not interested", "Dismiss the current paper (d; u undoes)", "action_dismiss_paper"),
     ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
+    ("Undo read/dismiss", "Undo the last r, R or d (u)", "action_undo_reading"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
 

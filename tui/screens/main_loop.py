@@ -111,7 +111,8 @@ class DailyLoop:
         assert isinstance(session, Session)
         for notice in self.sessions.messages:
             self.notify(notice, severity="warning", markup=False)  # type: ignore[attr-defined]
-        self.since = session.previous_start
+        # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
+        self.since = session.previous_start or session.started
         self.session_ready = True
         self.filters.clear()
         for facet, value in session.filters:
