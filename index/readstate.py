@@ -15,7 +15,7 @@ from typing import Any
 
 from . import locations
 from .models import AllBut, Paper
-from .userfile import LockedJsonFile, utc_stamp
+from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 60  # upvote counts kept per paper: two months of daily imports
@@ -78,7 +78,7 @@ def _dump(states: dict[str, PaperState]) -> dict[str, Any]:
 Undo = dict[str, PaperState | None]  # the states to put back, None where a paper had none
 
 
-class ReadState:
+class ReadState(LockedJsonStore[dict[str, PaperState]]):
     """Load, change and save the per-paper state; every change is one locked read-modify-write."""
 
     def __init__(self, path: Path | None = None, lock_timeout: float = 10.0) -> None:
@@ -86,14 +86,6 @@ class ReadState:
                                     "read state", lock_timeout)
         self._file.read()
         self._sets: tuple[object, str | None, dict[str, frozenset[str]]] | None = None
-
-    @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
-    def messages(self) -> list[str]:
-        return self._file.messages
 
     def all(self) -> Mapping[str, PaperState]:
         return self._file.read()

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import locations
 from .models import FACETS, SORT_ORDERS
-from .userfile import LockedJsonFile, utc_stamp
+from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
 
 VIEWS = ("results", "new", "bookmarks", "watches")
 
@@ -68,16 +68,12 @@ def _validate(data: Any) -> Session:
                    extra={k: v for k, v in data.items() if k not in known}, **text)
 
 
-class SessionStore:
+class SessionStore(LockedJsonStore[Session]):
     """Load and save the session; ``begin`` starts a new one and remembers when the previous one began."""
 
     def __init__(self, path: Path | None = None) -> None:
         self._file = LockedJsonFile(path or locations.session_path(), _validate, Session.to_dict, Session,
                                     "session state")
-
-    @property
-    def messages(self) -> list[str]:
-        return self._file.messages
 
     def load(self) -> Session:
         return self._file.read()

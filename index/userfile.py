@@ -30,6 +30,21 @@ def utc_stamp(when: float | None = None) -> str:
     return f"{whole}.{int((seconds % 1) * 1_000_000):06d}Z"
 
 
+class LockedJsonStore(Generic[T]):
+    """Base of the stores kept in one ``LockedJsonFile``: where it lives and what recovering it said."""
+
+    _file: LockedJsonFile[T]
+
+    @property
+    def path(self) -> Path:
+        return self._file.path
+
+    @property
+    def messages(self) -> list[str]:
+        """One-line notices (a broken file kept aside, the backup restored) for the user."""
+        return self._file.messages
+
+
 class LockedJsonFile(Generic[T]):
     """A JSON file read through a cache (re-read when its mtime changes) and changed under a lock.
 

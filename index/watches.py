@@ -15,7 +15,7 @@ from . import locations
 from .clean import one_line
 from .models import SearchRequest
 from .session import parse_pairs
-from .userfile import LockedJsonFile, utc_stamp
+from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
 
 WATCHES_VERSION = 1
 
@@ -73,21 +73,13 @@ def _dump(watches: dict[str, Watch]) -> dict[str, Any]:
     return {"version": WATCHES_VERSION, "watches": [w.to_dict() for w in watches.values()]}
 
 
-class WatchStore:
+class WatchStore(LockedJsonStore[dict[str, Watch]]):
     """Load, add, replace and remove watches; every change is one locked read-modify-write."""
 
     def __init__(self, path: Path | None = None, lock_timeout: float = 10.0) -> None:
         self._file = LockedJsonFile(path or locations.watches_path(), _validate, _dump, dict, "watches",
                                     lock_timeout)
         self._file.read()
-
-    @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
-    def messages(self) -> list[str]:
-        return self._file.messages
 
     def all(self) -> list[Watch]:
         """In the order they were added (the file's order)."""

@@ -114,19 +114,24 @@ class DailyLoop:
         # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
         self.since = session.previous_start or session.started
         self.session_ready = True
-        self.filters.clear()
-        for facet, value in session.filters:
-            self.filters.setdefault(facet, set()).add(value)
-        self.excluded = {}
-        for facet, value in session.exclude:
-            self.excluded.setdefault(facet, set()).add(value)
         self.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
         self._restore_key = session.selected
+        self.apply_search(session.query, session.filters, session.exclude)
         self._saved_session = self.session_fields()
+
+    def apply_search(self, query: str, filters: tuple[tuple[str, str], ...],
+                     exclude: tuple[tuple[str, str], ...]) -> None:
+        """Put a saved query, filters and excluded values on screen and search (a session, a watch)."""
+        self.filters.clear()
+        for facet, value in filters:
+            self.filters.setdefault(facet, set()).add(value)
+        self.excluded = {}
+        for facet, value in exclude:
+            self.excluded.setdefault(facet, set()).add(value)
         search = self.query_one(SearchBar)  # type: ignore[attr-defined]
-        if search.value != session.query:
+        if search.value != query:
             with search.prevent(search.Changed):
-                search.value = session.query
+                search.value = query
         self.run_search()  # type: ignore[attr-defined]
 
     def session_fields(self) -> dict[str, Any]:
@@ -276,16 +281,7 @@ class DailyLoop:
     def run_watch(self, watch: Watch | None) -> None:
         if watch is None:
             return
-        self.filters.clear()
-        for facet, value in watch.filters:
-            self.filters.setdefault(facet, set()).add(value)
-        self.excluded = {}
-        for facet, value in watch.exclude:
-            self.excluded.setdefault(facet, set()).add(value)
-        search = self.query_one(SearchBar)  # type: ignore[attr-defined]
-        with search.prevent(search.Changed):
-            search.value = watch.query
-        self.run_search()  # type: ignore[attr-defined]
+        self.apply_search(watch.query, watch.filters, watch.exclude)
         self.query_one(ResultList).focus()  # type: ignore[attr-defined]
 
     def on_facet_list_excluded(self, message: FacetList.Excluded) -> None:
