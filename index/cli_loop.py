@@ -13,17 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from . import cli as base
-from .bookmarks import BookmarkStore
+from .bookmarks import Bookmark, BookmarkStore
 from .clean import one_line
 from .digest import DIGEST_FORMATS, DigestMarks, build_digest, output_id, parse_since, render
 from .durable import atomic_write_text
+from .export import FORMATS, export_bookmarks
 from .readstate import ReadState
 from .search import UserFacets
 from .session import SessionStore
 from .trending import WINDOWS, rising, top
 from .userfacets import user_facets
 from .userfile import utc_stamp
-from .watches import UnknownWatch, WatchStore
+from .watches import UnknownWatch, Watch, WatchStore
+
+EXPORT_LIMIT = 10_000  # papers one watch export writes at most
 
 
 def add_parsers(sub: Any) -> None:
@@ -39,6 +42,10 @@ def add_parsers(sub: Any) -> None:
     wlist.add_argument("--json", action="store_true")
     wremove = wsub.add_parser("remove")
     wremove.add_argument("name")
+    wexport = wsub.add_parser("export", help="every paper a watch finds, as citations or a list")
+    wexport.add_argument("name")
+    wexport.add_argument("format", choices=FORMATS)
+    wexport.add_argument("-o", "--output", help="file to write (default: stdout)")
 
     digest = sub.add_parser("digest", help="papers new since the last digest, grouped by watch (for cron)")
     digest.add_argument("--since", default="last", help="'last' (where this output's previous digest stopped), "
@@ -83,6 +90,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             print(f"saved watch {one_line(watch.name)}")
         elif args.action == "remove":
             print(f"removed watch {one_line(store.remove(args.name).name)}")
+        elif args.action == "export":
+            return _export_watch(store.get(args.name), args.format, args.output)
         else:
             return _list_watches(store, args.json)
     except UnknownWatch as err:
@@ -90,6 +99,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return 1
     except ValueError as err:
         raise base.UsageError(str(err)) from None
+    return 0
+
+
+def _export_watch(watch: Watch, fmt: str, output: str | None) -> int:
+    bookmarks = BookmarkStore()
+    with base._open_library() as library:
+        request = watch.request(page_size=EXPORT_LIMIT, with_facets=False, with_snippets=False)
+        hits = library.search(request, bookmarks.keys(), cli_user_facets(bookmarks)).hits
+    text = export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], fmt)
+    if output:
+        atomic_write_text(Path(output).expanduser(), text)
+        base._err(f"wrote {len(hits)} papers to {output}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -48,6 +48,8 @@ def test_watch_add_list_counts_unread_and_remove(seeded_home: Path, capsys) -> N
     assert json.loads(out)[0]["unread"] == len(matching) - 3
     code, out, _ = run(capsys, "watch", "list")
     assert f"{len(matching) - 3} unread" in out and "sparse attention -has_code=yes" in out
+    code, out, _ = run(capsys, "watch", "export", "sparse", "ris")
+    assert code == 0 and len(rispy.loads(out)) == len(matching)
     assert run(capsys, "watch", "remove", "sparse")[0] == 0
     code, _, err = run(capsys, "watch", "remove", "sparse")
     assert code == 1 and "no watch named 'sparse'" in err

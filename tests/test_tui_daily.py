@@ -135,6 +135,7 @@ async def test_tag_search_and_the_tag_facet(seeded_home: Path) -> None:
         assert not main.results.notes  # no "unknown field" note
         assert dict(main.results.facets["tag"]) == {"to-read": 2}
         assert main.query_one("#facet-tag", FacetList).display
+        assert "#to-read" in str(main.query_one(ResultList).get_option_at_index(0).prompt)  # tags in the rows
 
 
 async def test_minus_on_a_facet_value_excludes_it(seeded_home: Path) -> None:

@@ -114,6 +114,7 @@ class MainScreen(DailyLoop, MainScreenActions, MainScreenWorkers, Screen[None]):
             self.notify(message, severity="warning", markup=False)
         self.query_one(SearchBar).focus()  # typing works at once; the query runs when the library is open
         self.query_one(ResultList).row_state = self.row_state
+        self.query_one(ResultList).row_tags = self.row_tags
         self.begin_session()
         self.open_library()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)

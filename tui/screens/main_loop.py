@@ -82,6 +82,10 @@ class DailyLoop:
             return ""
         return "new" if key in sets.get("new", ()) else "unread"
 
+    def row_tags(self, key: str) -> tuple[str, ...]:
+        bookmark = self.bookmarks.get(key)  # type: ignore[attr-defined]
+        return bookmark.tags if bookmark else ()
+
     def loop_status(self, results: Any) -> list[Content]:
         parts = [plain(f"not {value_label(f, v)}", "$error") for f, v in self.exclude_pairs()]
         new = dict(results.facets.get("state", ())).get("new", 0)

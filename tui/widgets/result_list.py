@@ -15,13 +15,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from paperdeck.index.models import Hit
-from .render import highlighted, joined, listing_label
+from .render import highlighted, joined, listing_label, plain
 
 LOAD_MORE_WITHIN = 5
 
 
-def hit_prompt(hit: Hit, bookmarked: bool, reading: str = "") -> Content:
-    """``reading``: "new" or "unread" get a marker before the title (a shape, not only a colour)."""
+def hit_prompt(hit: Hit, bookmarked: bool, reading: str = "", tags: tuple[str, ...] = ()) -> Content:
+    """``reading``: "new" or "unread" get a marker before the title (a shape, not only a colour); ``tags`` are
+    the bookmark's tags (untrusted text: shown literally)."""
     paper = hit.paper
     meta: list[Content | str] = []
     if reading == "new":
@@ -38,6 +39,8 @@ def hit_prompt(hit: Hit, bookmarked: bool, reading: str = "") -> Content:
         meta.append(Content.styled("code", "bold $success"))
     if bookmarked:
         meta.append(Content.styled("★ bookmarked", "bold $warning"))
+    if tags:
+        meta.append(plain(" ".join(f"#{tag}" for tag in tags), "$accent"))
     title = highlighted(hit.title, ellipsis=False)
     marker = Content.styled("● ", "bold $accent") if reading else Content("  ")
     return Content.assemble(marker, title.stylize("bold") if reading else title, "\n  ", joined(meta).stylize("dim"))
@@ -59,6 +62,7 @@ class ResultList(OptionList):
         super().__init__(id="results")
         self.hits: list[Hit] = []
         self.row_state: Callable[[str], str] = lambda key: ""  # "new" / "unread" / "": set by the screen
+        self.row_tags: Callable[[str], tuple[str, ...]] = lambda key: ()  # a bookmark's tags: set by the screen
 
     def show_hits(self, hits: list[Hit], bookmarks: frozenset[str], keep_key: str | None = None) -> None:
         self.hits = list(hits)
@@ -73,7 +77,8 @@ class ResultList(OptionList):
         self.add_options([Option(self._prompt(h, bookmarks), id=h.paper.key) for h in fresh])
 
     def _prompt(self, hit: Hit, bookmarks: frozenset[str]) -> Content:
-        return hit_prompt(hit, hit.paper.key in bookmarks, self.row_state(hit.paper.key))
+        key = hit.paper.key
+        return hit_prompt(hit, key in bookmarks, self.row_state(key), self.row_tags(key) if key in bookmarks else ())
 
     def refresh_row(self, key: str, bookmarks: frozenset[str]) -> None:
         for hit in self.hits:
