@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import cli as base
 from .bookmarks import Bookmark, BookmarkStore
 from .clean import one_line
 from .digest import DIGEST_FORMATS, DigestMarks, build_digest, output_id, parse_since, render
@@ -196,3 +195,7 @@ def tag_rename(args: argparse.Namespace, store: BookmarkStore) -> int:
 
 COMMANDS = {"watch": cmd_watch, "digest": cmd_digest, "trending": cmd_trending}
 BOOKMARK_ACTIONS = {"tag-rename": tag_rename}
+
+# Imported last: ``cli`` imports this module for its parsers and ``COMMANDS``, which must exist by then (either
+# module may be imported first); ``base`` is only used when a command runs.
+from . import cli as base  # noqa: E402

@@ -146,11 +146,11 @@ def test_damage_found_only_while_searching_is_recovered(library, monkeypatch) ->
     calls = {"n": 0}
     real = search_module.SearchEngine.search
 
-    def flaky(self, request, bookmarks=frozenset()):
+    def flaky(self, request, *rest):
         calls["n"] += 1
         if calls["n"] == 1:
             raise TypeError("torn postings block")
-        return real(self, request, bookmarks)
+        return real(self, request, *rest)
     monkeypatch.setattr(search_module.SearchEngine, "search", flaky)
     assert library.search("sparse attention").total == 12
     assert "index failed while searching (TypeError)" in library.messages[0]
