@@ -19,7 +19,8 @@ FORMATS = ("bibtex", "ris", "csl-json", "markdown", "csv", "json")
 # Braces become \textbraceleft{}: BibTeX counts a brace even after a backslash, so "\{" alone would leave a
 # title with one "{" unbalanced and the .bib file unreadable (found by the property test in test_daily_properties).
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
-                   "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+                   "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}",
+                   "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
 
 

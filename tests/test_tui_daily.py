@@ -93,6 +93,11 @@ async def test_r_R_d_and_undo(seeded_home: Path) -> None:
         await pilot.press("u")
         await settle(pilot)
         assert ReadState().key_sets(None)["read"] == frozenset()
+        await pilot.press("j", "enter")  # opening a paper in the reader reads it
+        await settle(pilot)
+        second = main.query_one(ResultList).current.paper.key
+        assert ReadState().key_sets(None)["read"] == {second}
+        assert str(rows.get_option_at_index(1).prompt).startswith("  ")
 
 
 async def test_a_watch_is_saved_counted_and_run(seeded_home: Path) -> None:

@@ -107,6 +107,7 @@ class ReadStateChanged(Message):
 
     message: str
     undo: dict | None
+    seen: list[str] | None = None  # marked read by opening them in the reader (quietly)
 
 
 @dataclass

@@ -172,6 +172,14 @@ class DailyLoop:
 
     # -- read state ------------------------------------------------------------------------------------------
 
+    def action_open_paper(self) -> None:
+        """Opening a paper in the reader (enter) counts as reading it: marked read quietly (``r`` takes it back).
+        The reader following the cursor does not: that is skimming."""
+        super().action_open_paper()  # type: ignore[misc]
+        hit = self.query_one(ResultList).current  # type: ignore[attr-defined]
+        if hit is not None and self.row_state(hit.paper.key):
+            self.reading_worker("seen", [hit.paper.key], hit.paper.title)
+
     def action_new_view(self) -> None:
         """Papers first seen since the previous session, newest listing first (press again for everything)."""
         if self.filters.get("state") == {"new"}:
@@ -220,6 +228,10 @@ class DailyLoop:
                 self.readstate.restore(undo)
                 self.post_message(ReadStateChanged(f"Undone: {title}", None))  # type: ignore[attr-defined]
                 return
+            if change == "seen":
+                self.readstate.mark_read(keys)
+                self.post_message(ReadStateChanged("", None, keys))  # type: ignore[attr-defined]
+                return
             if change == "dismiss":
                 done = self.readstate.dismiss(keys)
                 text = "Not interested"
@@ -232,6 +244,12 @@ class DailyLoop:
                 f"Could not save the read state ({type(err).__name__}: {err}); nothing was changed", None))
 
     def on_read_state_changed(self, message: ReadStateChanged) -> None:
+        if message.seen:  # opened in the reader: redraw its row, no notice and no new search
+            read = self.state_sets.get("read", frozenset()) | set(message.seen)
+            self.state_sets = {**self.state_sets, "read": read}
+            for key in message.seen:
+                self.query_one(ResultList).refresh_row(key, self.bookmarks.keys())  # type: ignore[attr-defined]
+            return
         if message.undo is not None:
             self.undo_stack = [*self.undo_stack, (message.message.split(": ", 1)[-1], message.undo)][-UNDO_DEPTH:]
         self.notify(message.message, markup=False)  # type: ignore[attr-defined]
