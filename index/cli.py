@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from . import cli_loop
 from .bookmarks import Bookmark, BookmarksBusy, BookmarkStore
+from .cli_fetch import add_fetch_parser, cmd_fetch
 from .clean import one_line
 from .export import FORMATS, export_bookmarks
 from .library import Library, LibraryBusy, UnknownSource
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     bimport.add_argument("file", help="a JSON export")
     cli_loop.add_bookmark_actions(bsub)
     cli_loop.add_parsers(sub)
+    add_fetch_parser(sub)
     return parser
 
 
@@ -410,7 +412,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
-    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, **cli_loop.COMMANDS,
+    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, "fetch": cmd_fetch,
+    **cli_loop.COMMANDS,
 }
 
 
