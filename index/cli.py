@@ -208,7 +208,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                             exclude=_parse_filters(args.exclude, "--exclude"))
     bookmarks = BookmarkStore()
     with _open_library() as library:
-        results = library.search(request, bookmarks.keys(), cli_loop.cli_user_facets(bookmarks))
+        results = library.search(request, bookmarks.keys(), user_facets=cli_loop.cli_user_facets(bookmarks))
     for note in results.notes:
         _err(f"note: {note}")
     if results.suggestion:

@@ -105,7 +105,7 @@ def _export_watch(watch: Watch, fmt: str, output: str | None) -> int:
     bookmarks = BookmarkStore()
     with base._open_library() as library:
         request = watch.request(page_size=EXPORT_LIMIT, with_facets=False, with_snippets=False)
-        hits = library.search(request, bookmarks.keys(), cli_user_facets(bookmarks)).hits
+        hits = library.search(request, bookmarks.keys(), user_facets=cli_user_facets(bookmarks)).hits
     text = export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], fmt)
     if output:
         atomic_write_text(Path(output).expanduser(), text)
@@ -122,8 +122,9 @@ def _list_watches(store: WatchStore, as_json: bool) -> int:
     with base._open_library() as library:
         for watch in store.all():
             options = {"with_facets": False, "with_snippets": False, "page_size": 1}
-            total = library.search(watch.request(**options), bookmarks.keys(), facets).total
-            unread = library.search(watch.request(unread_only=True, **options), bookmarks.keys(), facets).total
+            total = library.search(watch.request(**options), bookmarks.keys(), user_facets=facets).total
+            unread = library.search(watch.request(unread_only=True, **options), bookmarks.keys(),
+                                    user_facets=facets).total
             rows.append({**watch.to_dict(), "unread": unread, "total": total})
     if as_json:
         base._out_json(rows)

@@ -220,8 +220,8 @@ class DailyLoop:
                 everything = SearchRequest(request.query, request.filters, page_size=100_000, with_facets=False,
                                            with_snippets=False, exclude=request.exclude)
                 assert self.library is not None
-                keys = [h.paper.key for h in self.library.search(everything, self.bookmarks.keys(),  # type: ignore
-                                                                 self.user_facets()).hits]
+                marks = self.bookmarks.keys()  # type: ignore[attr-defined]
+                keys = [h.paper.key for h in self.library.search(everything, marks, user_facets=self.user_facets()).hits]
                 title = f"{len(keys)} papers"
             if change == "restore":
                 assert undo is not None
@@ -289,8 +289,9 @@ class DailyLoop:
         rows = []
         for watch in self.watches.all():
             options = {"page_size": 1, "with_facets": False, "with_snippets": False}
-            total = self.library.search(watch.request(**options), marks, facets).total
-            unread = self.library.search(watch.request(unread_only=True, **options), marks, facets).total
+            total = self.library.search(watch.request(**options), marks, user_facets=facets).total
+            unread = self.library.search(watch.request(unread_only=True, **options), marks,
+                                         user_facets=facets).total
             rows.append((watch, unread, total))
         self.post_message(WatchesCounted(rows))  # type: ignore[attr-defined]
 

@@ -46,7 +46,7 @@ class MainScreenWorkers:
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def search_worker(self, request: SearchRequest, generation: int, append: bool = False) -> None:
         assert self.library is not None
-        results = self.library.search(request, self.bookmarks.keys(), self.user_facets())  # type: ignore
+        results = self.library.search(request, self.bookmarks.keys(), user_facets=self.user_facets())  # type: ignore
         if not get_current_worker().is_cancelled:
             self.post_message(SearchFinished(generation, results, append))
 
