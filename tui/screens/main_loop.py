@@ -221,7 +221,8 @@ class DailyLoop:
                                            with_snippets=False, exclude=request.exclude)
                 assert self.library is not None
                 marks = self.bookmarks.keys()  # type: ignore[attr-defined]
-                keys = [h.paper.key for h in self.library.search(everything, marks, user_facets=self.user_facets()).hits]
+                found = self.library.search(everything, marks, user_facets=self.user_facets())
+                keys = [h.paper.key for h in found.hits]
                 title = f"{len(keys)} papers"
             if change == "restore":
                 assert undo is not None
