@@ -18,7 +18,9 @@ from typing import Any
 from . import locations
 from .clean import one_line
 from .durable import Timeout, file_lock, load_json_recovering, save_json_with_backup
+from .links import canonical_url, normalise_arxiv_id
 from .models import Paper
+from .safety import bookmark_fields
 
 STORE_VERSION = 1
 
@@ -50,27 +52,28 @@ class Bookmark:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Bookmark:
-        if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not data["key"]:
-            raise ValueError("a bookmark needs a non-empty 'key'")
-        tags = data.get("tags") or []
-        if not isinstance(tags, list):
-            raise ValueError(f"bookmark {data['key']!r}: 'tags' must be a list")
-        authors = data.get("authors") or []
-        if not isinstance(authors, list):
-            raise ValueError(f"bookmark {data['key']!r}: 'authors' must be a list")
+    def from_dict(cls, data: dict[str, Any], dropped: list[str] | None = None) -> Bookmark:
+        """A bookmark from JSON, every field checked and made inert (``safety.bookmark_fields``); links that had
+        to be dropped are reported in ``dropped``. Raises ``ValueError`` for no key or a field of the wrong type
+        (a ``doi: 5`` is refused on load and on import rather than crashing ``bookmarks export`` later)."""
+        if not isinstance(data, dict):
+            raise ValueError("a bookmark must be an object")
+        fields, problems = bookmark_fields(data)
+        if dropped is not None and problems:
+            dropped.append(f"bookmark {fields['key']!r}: dropped {', '.join(problems)}")
+        title = fields["title"] or fields["key"]
         return cls(
-            key=data["key"],
-            title=str(data.get("title") or data["key"]),
-            url=str(data.get("url") or ""),
-            added_at=str(data.get("added_at") or _now()),
-            tags=tuple(clean_tags(str(t) for t in tags)),
-            note=str(data.get("note") or ""),
-            code_url=_optional_text(data, "code_url"),
-            arxiv_id=_optional_text(data, "arxiv_id"),
-            authors=tuple(str(a) for a in authors if a),
-            year=str(data["year"]) if data.get("year") else None,
-            doi=_optional_text(data, "doi"),
+            key=fields["key"],
+            title=title,
+            url=fields["url"] or canonical_url(title[:200], normalise_arxiv_id(fields["arxiv_id"] or "")),
+            added_at=fields["added_at"] or _now(),
+            tags=tuple(clean_tags(fields["tags"])),
+            note=fields["note"],
+            code_url=fields["code_url"],
+            arxiv_id=fields["arxiv_id"],
+            authors=tuple(fields["authors"]),
+            year=fields["year"],
+            doi=fields["doi"],
         )
 
     @classmethod
@@ -88,17 +91,6 @@ class Bookmark:
             year=paper.year,
             doi=paper.doi,
         )
-
-
-def _optional_text(data: dict[str, Any], name: str) -> str | None:
-    """A field the exporters format as text: a ``doi: 5`` (hand edit, foreign export) is refused here, on load
-    and on import, rather than crashing ``bookmarks export`` later."""
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"bookmark {data['key']!r}: {name!r} must be text, not {type(value).__name__}")
-    return value
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -250,7 +242,9 @@ class BookmarkStore:
         items = data.get("bookmarks") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValueError("expected a JSON list of bookmarks (or an object with a 'bookmarks' list)")
-        incoming = [Bookmark.from_dict(item) for item in items]
+        # All or nothing: a record of the wrong shape refuses the import (nothing half-imported); a bad link
+        # inside a good record is dropped and reported in ``messages``.
+        incoming = [Bookmark.from_dict(item, self.messages) for item in items]
 
         def change(current: dict[str, Bookmark]) -> int:
             added = 0

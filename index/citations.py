@@ -8,7 +8,6 @@ order, so the keys do not change when the list is sorted differently.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import Any
 
 from .bookmarks import Bookmark
 from .clean import one_line
+from .safety import json_for_terminal, safe_url
 
 _TITLE_STOPWORDS = frozenset({"a", "an", "the", "on", "of", "for", "and", "with", "to", "in", "via", "from",
                               "towards", "toward", "is", "are", "do", "does", "can", "what", "how", "why"})
@@ -76,7 +76,7 @@ def to_ris(bookmarks: Sequence[Bookmark]) -> str:
         kind = "UNPB" if bookmark.arxiv_id and not bookmark.doi else "GEN"
         fields = [("TY", kind), ("ID", key), ("TI", bookmark.title)]
         fields += [("AU", ", ".join(p for p in split_name(a) if p)) for a in bookmark.authors]
-        fields += [("PY", bookmark.year or ""), ("DO", bookmark.doi or ""), ("UR", bookmark.url)]
+        fields += [("PY", bookmark.year or ""), ("DO", bookmark.doi or ""), ("UR", safe_url(bookmark.url) or "")]
         if bookmark.arxiv_id:
             fields += [("AN", f"arXiv:{bookmark.arxiv_id}"), ("DB", "arXiv")]
         fields += [("KW", tag) for tag in bookmark.tags]
@@ -91,7 +91,9 @@ def to_csl_json(bookmarks: Sequence[Bookmark]) -> str:
     """CSL-JSON (the format of citeproc, Zotero and pandoc): a list of items with structured names."""
     items: list[dict[str, Any]] = []
     for bookmark, key in zip(bookmarks, bibtex_keys(bookmarks)):
-        item: dict[str, Any] = {"id": key, "type": "article", "title": bookmark.title, "URL": bookmark.url}
+        item: dict[str, Any] = {"id": key, "type": "article", "title": one_line(bookmark.title)}
+        if url := safe_url(bookmark.url):
+            item["URL"] = url
         authors = []
         for name in bookmark.authors:
             family, given = split_name(name)
@@ -110,4 +112,4 @@ def to_csl_json(bookmarks: Sequence[Bookmark]) -> str:
         if bookmark.note:
             item["note"] = bookmark.note
         items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminal(items) + "\n"

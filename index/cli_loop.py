@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .bookmarks import Bookmark, BookmarkStore
+from .cli_text import err, field, out, out_json, plural
 from .clean import one_line
 from .digest import DIGEST_FORMATS, DigestMarks, build_digest, output_id, parse_since, render
 from .durable import atomic_write_text
@@ -33,44 +34,61 @@ def add_parsers(sub: Any) -> None:
     watch = sub.add_parser("watch", help="saved searches that count unread papers")
     wsub = watch.add_subparsers(dest="action", required=True, parser_class=base._Parser)
     wadd = wsub.add_parser("add", help="save (or replace) a watch")
-    wadd.add_argument("name")
+    wadd.add_argument("name", help="the watch's name (an existing one is replaced)")
     wadd.add_argument("query", nargs="*", help="search syntax, as for paperdeck search (tag: too)")
-    wadd.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE")
-    wadd.add_argument("--exclude", action="append", default=[], metavar="FIELD=VALUE")
+    wadd.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE",
+                      help="facet filter, repeatable")
+    wadd.add_argument("--exclude", action="append", default=[], metavar="FIELD=VALUE",
+                      help="leave out papers with this facet value, repeatable")
     wlist = wsub.add_parser("list", help="the watches with their unread counts")
-    wlist.add_argument("--json", action="store_true")
-    wremove = wsub.add_parser("remove")
-    wremove.add_argument("name")
+    wlist.add_argument("--json", action="store_true", help=base._JSON_HELP)
+    wremove = wsub.add_parser("remove", help="delete a watch")
+    wremove.add_argument("name", help="the watch's name")
     wexport = wsub.add_parser("export", help="every paper a watch finds, as citations or a list")
-    wexport.add_argument("name")
-    wexport.add_argument("format", choices=FORMATS)
+    wexport.add_argument("name", help="the watch's name")
+    wexport.add_argument("format", choices=FORMATS, help="output format")
     wexport.add_argument("-o", "--output", help="file to write (default: stdout)")
 
     digest = sub.add_parser("digest", help="papers new since the last digest, grouped by watch (for cron)")
     digest.add_argument("--since", default="last", help="'last' (where this output's previous digest stopped), "
                         "YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")
     digest.add_argument("--watch", action="append", default=[], metavar="NAME", help="only these watches")
-    digest.add_argument("--format", choices=DIGEST_FORMATS, default="markdown")
+    digest.add_argument("--format", choices=DIGEST_FORMATS, default="markdown", help="output format (default markdown)")
     digest.add_argument("-o", "--output", help="file to write (default: stdout)")
     digest.add_argument("--limit", type=base._positive, default=200, help="papers per group")
 
     trending = sub.add_parser("trending", help="rising papers (upvotes gained) or top of the week/month")
-    trending.add_argument("window", nargs="?", choices=("rising", *WINDOWS), default="rising")
-    trending.add_argument("--limit", type=base._positive, default=20)
-    trending.add_argument("--json", action="store_true")
+    trending.add_argument("window", nargs="?", choices=("rising", *WINDOWS), default="rising",
+                          help="rising (upvotes gained between imports) or a window (default rising)")
+    trending.add_argument("--limit", type=base._positive, default=20, help="how many papers (default 20)")
+    trending.add_argument("--json", action="store_true", help=base._JSON_HELP)
+
+
+def add_search_options(search: Any) -> None:
+    search.add_argument("--exclude", action="append", default=[], metavar="FIELD=VALUE",
+                        help="leave out papers with this facet value, repeatable")
+    search.add_argument("--format", choices=FORMATS, help="the page of results as citations (bibtex, ris, ...)")
+
+
+def search_as_citations(args: argparse.Namespace, hits: Any) -> bool:
+    """``search --format``: the page of results written as citations; False when not asked for."""
+    if not args.format:
+        return False
+    sys.stdout.write(export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], args.format))
+    return True
 
 
 def add_bookmark_actions(bsub: Any) -> None:
     rename = bsub.add_parser("tag-rename", help="rename a tag on every bookmark (merges into an existing tag)")
-    rename.add_argument("old")
-    rename.add_argument("new")
+    rename.add_argument("old", help="the tag to rename")
+    rename.add_argument("new", help="its new name")
 
 
 def cli_user_facets(bookmarks: BookmarkStore, since: str | None = None) -> UserFacets:
     """Tags and read state for a command-line search; "new" counts from the app's last start."""
     state = ReadState()
     for message in (*state.messages, *bookmarks.messages):
-        base._err(f"paperdeck: {message}")
+        err(f"paperdeck: {message}")
     return user_facets(bookmarks, state, since if since is not None else SessionStore().load().started)
 
 
@@ -81,23 +99,23 @@ def parse_pairs(items: list[str], option: str) -> tuple[tuple[str, str], ...]:
 def cmd_watch(args: argparse.Namespace) -> int:
     store = WatchStore()
     for message in store.messages:
-        base._err(f"paperdeck: {message}")
+        err(f"paperdeck: {message}")
     try:
         if args.action == "add":
             watch = store.save(args.name, " ".join(args.query), parse_pairs(args.filter, "--filter"),
                                parse_pairs(args.exclude, "--exclude"))
-            print(f"saved watch {one_line(watch.name)}")
+            out(f"saved watch {field(one_line(watch.name))}")
         elif args.action == "remove":
-            print(f"removed watch {one_line(store.remove(args.name).name)}")
+            out(f"removed watch {field(one_line(store.remove(args.name).name))}")
         elif args.action == "export":
             return _export_watch(store.get(args.name), args.format, args.output)
         else:
             return _list_watches(store, args.json)
-    except UnknownWatch as err:
-        base._err(f"paperdeck: {err}")
+    except UnknownWatch as error:
+        err(f"paperdeck: {error}")
         return 1
-    except ValueError as err:
-        raise base.UsageError(str(err)) from None
+    except ValueError as error:
+        raise base.UsageError(str(error)) from None
     return 0
 
 
@@ -109,7 +127,7 @@ def _export_watch(watch: Watch, fmt: str, output: str | None) -> int:
     text = export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], fmt)
     if output:
         atomic_write_text(Path(output).expanduser(), text)
-        base._err(f"wrote {len(hits)} papers to {output}")
+        err(f"wrote {len(hits)} papers to {output}")
     else:
         sys.stdout.write(text)
     return 0
@@ -127,14 +145,14 @@ def _list_watches(store: WatchStore, as_json: bool) -> int:
                                     user_facets=facets).total
             rows.append({**watch.to_dict(), "unread": unread, "total": total})
     if as_json:
-        base._out_json(rows)
+        out_json(rows)
         return 0
     for row in rows:
         filters = " ".join([*row["filters"], *(f"-{e}" for e in row["exclude"])])
-        print(f"{row['unread']:>5} unread / {row['total']:<5} {one_line(row['name'])}: "
-              f"{one_line(row['query']) or '(everything)'} {one_line(filters)}".rstrip())
+        out(f"{row['unread']:>5} unread / {row['total']:<5} {field(one_line(row['name']))}: "
+            f"{field(one_line(row['query'])) or '(everything)'} {field(one_line(filters))}".rstrip())
     if not rows:
-        print("no watches yet (add one: paperdeck watch add NAME QUERY)")
+        out("no watches yet (add one: paperdeck watch add NAME QUERY)")
     return 0
 
 
@@ -144,10 +162,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     try:
         since = marks.last(where) if args.since == "last" else parse_since(args.since)
         watches = [WatchStore().get(name) for name in args.watch] if args.watch else WatchStore().all()
-    except ValueError as err:
-        raise base.UsageError(str(err)) from None
-    except UnknownWatch as err:
-        base._err(f"paperdeck: {err}")
+    except ValueError as error:
+        raise base.UsageError(str(error)) from None
+    except UnknownWatch as error:
+        err(f"paperdeck: {error}")
         return 1
     until = utc_stamp()
     bookmarks = BookmarkStore()
@@ -157,7 +175,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     text = render(digest, args.format, feed_id=where)
     if args.output:
         atomic_write_text(Path(args.output).expanduser(), text)
-        base._err(f"wrote {digest.count} new papers to {args.output}")
+        err(f"wrote {digest.count} new papers to {args.output}")
     else:
         sys.stdout.write(text)
     marks.set(where, until)
@@ -171,12 +189,13 @@ def cmd_trending(args: argparse.Namespace) -> int:
         else:
             found = [(paper, str(paper.upvotes or 0)) for paper in top(library, args.window, args.limit)]
     if args.json:
-        base._out_json([{**paper.to_dict(), "trend": trend} for paper, trend in found])
+        out_json([{**paper.to_dict(), "trend": trend} for paper, trend in found])
         return 0
     for paper, trend in found:
-        print(f"{trend:>6}  {one_line(paper.title)}\n        {paper.url}  key {paper.key}")
+        out(f"{trend:>6}  {field(one_line(paper.title))}")
+        out(f"        {field(base._link(paper.url))}  key {field(paper.key)}")
     if not found:
-        print("nothing yet: rising needs the same paper's HF JSON imported twice; top needs dated listings")
+        out("nothing yet: rising needs the same paper's HF JSON imported twice; top needs dated listings")
     return 0
 
 
@@ -190,7 +209,7 @@ def tag_rename(args: argparse.Namespace, store: BookmarkStore) -> int:
         if old in bookmark.tags:
             store.set_tags(bookmark.key, [new if t == old else t for t in bookmark.tags])
             changed += 1
-    print(f"renamed tag {old} to {new} on {changed} bookmarks")
+    out(f"renamed tag {field(old)} to {field(new)} on {plural(changed, 'bookmark')}")
     return 0 if changed else 1
 
 

@@ -8,7 +8,6 @@ each must pick up exactly where it stopped.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,10 @@ from xml.etree import ElementTree as ET
 
 from . import locations
 from .clean import one_line
-from .export import markdown_link
+from .export import markdown_link, markdown_text
 from .library import Library
 from .models import Paper, SearchRequest
+from .safety import json_for_terminal, safe_url
 from .search import UserFacets
 from .userfile import LockedJsonFile
 from .watches import Watch
@@ -74,21 +74,16 @@ def summary(paper: Paper, limit: int = 320) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _web(url: str | None) -> str | None:
-    return url if url and url.startswith(("https://", "http://")) else None
-
-
 def to_markdown(digest: Digest) -> str:
     since = f" since {digest.since[:16].replace('T', ' ')} UTC" if digest.since else ""
     lines = [f"# paperdeck digest: {digest.count} new papers{since}", ""]
     for group in digest.groups:
         query = f" (`{group.query.replace('`', '')}`)" if group.query else ""
-        lines += [f"## {one_line(group.name)}{query}: {group.total}", ""]
+        lines += [f"## {markdown_text(group.name)}{query}: {group.total}", ""]
         for paper in group.papers:
-            line = "- " + (markdown_link(one_line(paper.title), url) if (url := _web(paper.url))
-                           else one_line(paper.title))
-            line += "".join(f" · [code]({code})" for code in paper.code_urls[:2] if _web(code))
-            lines += [line, f"  {summary(paper)}"]
+            line = "- " + markdown_link(paper.title, paper.url)
+            line += "".join(f" · {markdown_link('code', code)}" for code in paper.code_urls[:2] if safe_url(code))
+            lines += [line, f"  {markdown_text(summary(paper))}"]
         if group.total > len(group.papers):
             lines.append(f"- … and {group.total - len(group.papers)} more")
         if not group.papers:
@@ -100,10 +95,11 @@ def to_markdown(digest: Digest) -> str:
 def to_json(digest: Digest) -> str:
     data: dict[str, Any] = {"since": digest.since, "until": digest.until, "count": digest.count, "groups": [
         {"name": g.name, "query": g.query, "total": g.total, "papers": [
-            {"key": p.key, "title": p.title, "url": p.url, "summary": summary(p), "code_urls": p.code_urls,
+            {"key": p.key, "title": p.title, "url": safe_url(p.url), "summary": summary(p),
+             "code_urls": [u for u in p.code_urls if safe_url(u)],
              "listed": p.listed_dates[-1] if p.listed_dates else None} for p in g.papers]}
         for g in digest.groups]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminal(data) + "\n"
 
 
 def to_atom(digest: Digest, feed_id: str) -> str:
@@ -127,10 +123,10 @@ def to_atom(digest: Digest, feed_id: str) -> str:
             sub(entry, "id", f"urn:paperdeck:{slug}:{hashlib.sha1(paper.key.encode('utf-8')).hexdigest()}")
             sub(entry, "title", one_line(paper.title))
             sub(entry, "updated", digest.until)
-            if url := _web(paper.url):
+            if url := safe_url(paper.url):
                 sub(entry, "link", href=url, rel="alternate")
             for code in paper.code_urls[:2]:
-                if _web(code):
+                if safe_url(code):
                     sub(entry, "link", href=code, rel="related", title="code")
             sub(entry, "category", term=one_line(group.name))
             sub(entry, "summary", summary(paper))

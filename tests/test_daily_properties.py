@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from paperdeck.index.bookmarks import Bookmark
 from paperdeck.index.citations import bibtex_keys
+from paperdeck.index.clean import one_line
 from paperdeck.index.digest import Digest, DigestGroup, parse_since, to_atom, to_markdown
 from paperdeck.index.export import export_bookmarks
 from paperdeck.index.models import Paper
@@ -75,7 +76,7 @@ def test_exports_of_untrusted_text_parse_back_one_record_each(marks: list[Bookma
     keys = bibtex_keys(marks)
     assert len(set(keys)) == len(marks)
     assert len(rispy.loads(export_bookmarks(marks, "ris"))) == len(marks) if marks else True
-    assert [i["title"] for i in json.loads(export_bookmarks(marks, "csl-json"))] == [m.title for m in marks]
+    assert [i["title"] for i in json.loads(export_bookmarks(marks, "csl-json"))] == [one_line(m.title) for m in marks]
     assert [e["ID"] for e in bibtexparser.loads(export_bookmarks(marks, "bibtex")).entries] == keys
 
 

@@ -13,7 +13,7 @@ from paperdeck.index.library import Library
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.watches import WatchStore
 from paperdeck.tui.screens.watches import WatchesScreen, WatchNameScreen
-from paperdeck.tui.widgets.filter_pane import FacetList
+from paperdeck.tui.widgets.filter_pane import FacetList, FilterPanes, value_label
 from paperdeck.tui.widgets.result_list import ResultList
 from paperdeck.tui.testing import make_app, settle
 
@@ -57,7 +57,7 @@ async def test_a_page_added_between_two_sessions_is_new_with_its_count(seeded_ho
         assert main.filters == {"state": {"new"}} and main.sort == "date"
         assert {h.paper.key for h in main.query_one(ResultList).hits} == {"2611.00001", "2611.00002"}
         rows = main.query_one(ResultList)
-        first = str(rows.get_option_at_index(0).prompt)
+        first = str(rows.row_text(0))
         assert first.startswith("● ") and "NEW" in first  # a marker, not only a colour
         await pilot.press("1")
         main = await settle(pilot)
@@ -72,11 +72,11 @@ async def test_r_R_d_and_undo(seeded_home: Path) -> None:
         total = main.results.total
         rows = main.query_one(ResultList)
         first = rows.current.paper.key
-        assert str(rows.get_option_at_index(0).prompt).startswith("● ")  # unread
+        assert str(rows.row_text(0)).startswith("● ")  # unread
         await pilot.press("escape", "r")
         main = await settle(pilot)
         assert ReadState().get(first).seen
-        assert str(rows.get_option_at_index(0).prompt).startswith("  ")  # read: no marker
+        assert str(rows.row_text(0)).startswith("  ")  # read: no marker
         await pilot.press("u")
         await settle(pilot)
         assert ReadState().get(first).seen is None
@@ -97,7 +97,7 @@ async def test_r_R_d_and_undo(seeded_home: Path) -> None:
         await settle(pilot)
         second = main.query_one(ResultList).current.paper.key
         assert ReadState().key_sets(None)["read"] == {second}
-        assert str(rows.get_option_at_index(1).prompt).startswith("  ")
+        assert str(rows.row_text(1)).startswith("  ")
 
 
 async def test_a_watch_is_saved_counted_and_run(seeded_home: Path) -> None:
@@ -120,8 +120,8 @@ async def test_a_watch_is_saved_counted_and_run(seeded_home: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, WatchesScreen)
         assert app.screen.rows[0][1:] == (expected - 1, expected)  # unread, total
-        assert f"{expected - 1} unread" in str(app.screen.query_one("#watch-list", OptionList)
-                                               .get_option_at_index(0).prompt)
+        watch_list = app.screen.query_one("#watch-list", OptionList)
+        assert f"{expected - 1} unread" in str(watch_list.get_option_at_index(0).prompt)
         await pilot.press("enter")
         main = await settle(pilot)
         assert main.query_one("#search", Input).value == "pruning" and main.results.total == expected
@@ -140,7 +140,7 @@ async def test_tag_search_and_the_tag_facet(seeded_home: Path) -> None:
         assert not main.results.notes  # no "unknown field" note
         assert dict(main.results.facets["tag"]) == {"to-read": 2}
         assert main.query_one("#facet-tag", FacetList).display
-        assert "#to-read" in str(main.query_one(ResultList).get_option_at_index(0).prompt)  # tags in the rows
+        assert "#to-read" in str(main.query_one(ResultList).row_text(0))  # tags in the rows
 
 
 async def test_minus_on_a_facet_value_excludes_it(seeded_home: Path) -> None:
@@ -152,12 +152,12 @@ async def test_minus_on_a_facet_value_excludes_it(seeded_home: Path) -> None:
         await pilot.press("escape", "f", "minus")  # the first source
         main = await settle(pilot)
         first = sorted(counts)[0]
-        assert main.excluded == {"source": {first}}
+        assert main.session.excluded == {"source": {first}}
         assert main.results.total == total - counts[first]
-        assert f"not {first}" in status(main)
+        assert f"not {value_label('source', first, main.query_one(FilterPanes).sources)}" in status(main)
         await pilot.press("minus")  # again: back
         main = await settle(pilot)
-        assert main.excluded == {} and main.results.total == total
+        assert main.session.excluded == {} and main.results.total == total
 
 
 async def test_the_session_is_restored_after_a_restart(seeded_home: Path) -> None:

@@ -44,7 +44,7 @@ async def settle(pilot: Pilot) -> MainScreen:
 
 def _idle(main: MainScreen) -> bool:
     return (main.session_ready and not main.search_pending and not main.preview_pending
-            and main.answered_generation == main.generation)
+            and main.session.settled)
 
 
 def _busy(app: PaperdeckApp) -> bool:

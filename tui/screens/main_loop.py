@@ -24,7 +24,7 @@ from paperdeck.index.session import Session, SessionStore
 from paperdeck.index.userfacets import user_facets
 from paperdeck.index.watches import Watch, WatchStore
 from ..messages import ReadStateChanged, SessionBegun, WatchesCounted, WatchSaved
-from ..widgets.filter_pane import FacetList, value_label
+from ..widgets.filter_pane import FacetList, FilterPanes, value_label
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
@@ -32,6 +32,7 @@ from .watches import WatchesScreen, WatchNameScreen
 
 if TYPE_CHECKING:
     from paperdeck.index.library import Library
+    from ..session import SearchSession
 
 LOOP_BINDINGS = [
     Binding("1", "new_view", "New", id="new_view", tooltip="Papers first seen since the previous session"),
@@ -48,15 +49,15 @@ UNDO_DEPTH = 20
 class DailyLoop:
     """Mixed into ``MainScreen``, which provides the widgets, ``filters``, ``run_search`` and ``notify``."""
 
-    library: Library | None
-    filters: dict[str, set[str]]
-    sort_index: int
+    if TYPE_CHECKING:
+        library: Library | None
+        filters: dict[str, set[str]]
+        session: SearchSession
 
     def init_daily_loop(self) -> None:
         self.readstate = ReadState()
         self.sessions = SessionStore()
         self.watches = WatchStore()
-        self.excluded: dict[str, set[str]] = {}
         self.since: str | None = None  # "new" counts from here: the previous session's start
         self.session_ready = False
         self.state_sets: dict[str, frozenset[str]] = {}  # read state of the last search, for drawing rows
@@ -73,7 +74,7 @@ class DailyLoop:
         return facets
 
     def exclude_pairs(self) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((facet, value) for facet, values in self.excluded.items() for value in values))
+        return self.session.exclude_pairs()
 
     def row_state(self, key: str) -> str:
         """How the result list draws a row: "new", "unread" or "" (read, dismissed, or not known yet)."""
@@ -87,7 +88,8 @@ class DailyLoop:
         return bookmark.tags if bookmark else ()
 
     def loop_status(self, results: Any) -> list[Content]:
-        parts = [plain(f"not {value_label(f, v)}", "$error") for f, v in self.exclude_pairs()]
+        sources = self.query_one(FilterPanes).sources  # type: ignore[attr-defined]
+        parts = [plain(f"not {value_label(f, v, sources)}", "$error") for f, v in self.exclude_pairs()]
         new = dict(results.facets.get("state", ())).get("new", 0)
         if new:
             parts.insert(0, Content.styled(f"{new} new since last session", "bold"))
@@ -118,7 +120,7 @@ class DailyLoop:
         # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
         self.since = session.previous_start or session.started
         self.session_ready = True
-        self.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
+        self.session.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
         self._restore_key = session.selected
         self.apply_search(session.query, session.filters, session.exclude)
         self._saved_session = self.session_fields()
@@ -129,9 +131,10 @@ class DailyLoop:
         self.filters.clear()
         for facet, value in filters:
             self.filters.setdefault(facet, set()).add(value)
-        self.excluded = {}
+        self.session.excluded.clear()
         for facet, value in exclude:
-            self.excluded.setdefault(facet, set()).add(value)
+            self.session.excluded.setdefault(facet, set()).add(value)
+        self.session.set_query(query)
         search = self.query_one(SearchBar)  # type: ignore[attr-defined]
         if search.value != query:
             with search.prevent(search.Changed):
@@ -144,7 +147,7 @@ class DailyLoop:
             "bookmarks" if self.filters.get("bookmarked") == {"yes"} else "results"
         return {"query": self.query_one(SearchBar).value,  # type: ignore[attr-defined]
                 "filters": tuple(sorted((f, v) for f, values in self.filters.items() for v in values)),
-                "exclude": self.exclude_pairs(), "sort": SORT_ORDERS[self.sort_index],
+                "exclude": self.exclude_pairs(), "sort": self.session.sort,
                 "selected": current.paper.key if current else self._restore_key, "view": view}
 
     def save_session_if_changed(self, in_worker: bool = True) -> None:
@@ -186,7 +189,7 @@ class DailyLoop:
             del self.filters["state"]
         else:
             self.filters["state"] = {"new"}
-            self.sort_index = SORT_ORDERS.index("date")
+            self.session.sort_index = SORT_ORDERS.index("date")
         self.run_search()  # type: ignore[attr-defined]
 
     def action_toggle_read(self) -> None:
@@ -216,7 +219,7 @@ class DailyLoop:
         """``keys`` None: every paper the current search lists (``R``), not only the loaded rows."""
         try:
             if keys is None:
-                request = self.current_request()  # type: ignore[attr-defined]
+                request = self.session.request()
                 everything = SearchRequest(request.query, request.filters, page_size=100_000, with_facets=False,
                                            with_snippets=False, exclude=request.exclude)
                 assert self.library is not None
@@ -248,8 +251,7 @@ class DailyLoop:
         if message.seen:  # opened in the reader: redraw its row, no notice and no new search
             read = self.state_sets.get("read", frozenset()) | set(message.seen)
             self.state_sets = {**self.state_sets, "read": read}
-            for key in message.seen:
-                self.query_one(ResultList).refresh_row(key, self.bookmarks.keys())  # type: ignore[attr-defined]
+            self.query_one(ResultList).refresh_marks(self.bookmarks.keys())  # type: ignore[attr-defined]
             return
         if message.undo is not None:
             self.undo_stack = [*self.undo_stack, (message.message.split(": ", 1)[-1], message.undo)][-UNDO_DEPTH:]
@@ -259,7 +261,7 @@ class DailyLoop:
     # -- watches and excluded values -------------------------------------------------------------------------
 
     def action_save_watch(self) -> None:
-        request = self.current_request()  # type: ignore[attr-defined]
+        request = self.session.request()
         shown = " ".join([*(f"{f}={v}" for f, v in request.filters), *(f"not {f}={v}" for f, v in request.exclude)])
 
         def named(name: str | None) -> None:
@@ -310,9 +312,10 @@ class DailyLoop:
 
     def on_facet_list_excluded(self, message: FacetList.Excluded) -> None:
         """``-`` on a facet value: leave it out (press again to take it back)."""
-        values = self.excluded.setdefault(message.facet, set())
+        excluded = self.session.excluded
+        values = excluded.setdefault(message.facet, set())
         values.symmetric_difference_update({message.value})
         if not values:
-            del self.excluded[message.facet]
+            del excluded[message.facet]
         self.filters.get(message.facet, set()).discard(message.value)
         self.run_search()  # type: ignore[attr-defined]
