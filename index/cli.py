@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import cli_loop
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .cli_fetch import add_fetch_parser, cmd_fetch
 from .clean import one_line
@@ -27,6 +28,7 @@ from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
 from .safety import safe_url
 from .source_files import MISSING
+from .userfile import UserDataBusy
 
 Interactive = Callable[[argparse.Namespace], int]
 
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"facet filter, repeatable; fields: {', '.join(FACETS)}")
     search.add_argument("--facets", action="store_true", help="print facet counts (text mode)")
     search.add_argument("--json", action="store_true", help=_JSON_HELP)
+    cli_loop.add_search_options(search)
 
     show = sub.add_parser("show", help="show one paper")
     show.add_argument("key", help=_KEY_HELP)
@@ -102,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
     bimport = bsub.add_parser("import", help="add bookmarks from a JSON export")
     bimport.add_argument("file", help="a JSON export")
+    cli_loop.add_bookmark_actions(bsub)
+    cli_loop.add_parsers(sub)
     add_fetch_parser(sub)
     return parser
 
@@ -134,7 +139,7 @@ def main(argv: Sequence[str] | None = None, interactive: Interactive | None = No
     except UnknownSource as err:
         _err(f"paperdeck: {err.args[0]}")
         return 2
-    except (LibraryBusy, BookmarksBusy) as err:
+    except (LibraryBusy, BookmarksBusy, UserDataBusy) as err:
         _err(f"paperdeck: {err}")
         return 1
     except KeyboardInterrupt:
@@ -163,12 +168,12 @@ def _open_library(show_progress: bool = True) -> Library:
     return library
 
 
-def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
+def _parse_filters(items: list[str], option: str = "--filter") -> tuple[tuple[str, str], ...]:
     filters = []
     for item in items:
         field, sep, value = item.partition("=")
         if not sep or not value:
-            raise UsageError(f"--filter expects FIELD=VALUE, got {item!r}")
+            raise UsageError(f"{option} expects FIELD=VALUE, got {item!r}")
         if field not in FACETS:
             raise UsageError(f"unknown filter field {field!r}: use one of {', '.join(FACETS)}")
         filters.append((field, value))
@@ -177,14 +182,17 @@ def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     request = SearchRequest(query=" ".join(args.query), filters=_parse_filters(args.filter), sort=args.sort,
-                            page=args.page, page_size=args.limit, with_facets=args.facets)
+                            page=args.page, page_size=args.limit, with_facets=args.facets,
+                            exclude=_parse_filters(args.exclude, "--exclude"))
     bookmarks = BookmarkStore()
     with _open_library() as library:
-        results = library.search(request, bookmarks=bookmarks.keys())
+        results = library.search(request, bookmarks.keys(), user_facets=cli_loop.cli_user_facets(bookmarks))
     for note in results.notes:
         _err(f"note: {note}")
     if results.suggestion:
         _err(f"did you mean: {results.suggestion}")
+    if cli_loop.search_as_citations(args, results.hits):
+        return 0
     if args.json:
         _out_json([hit.to_json() for hit in results.hits])
         return 0
@@ -346,6 +354,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         _err(f"paperdeck: {message}")
     store.messages.clear()
     action = args.action
+    if action in cli_loop.BOOKMARK_ACTIONS:
+        return cli_loop.BOOKMARK_ACTIONS[action](args, store)
     if action == "list":
         items = [b for b in store.all() if not args.tag or args.tag in b.tags]
         if args.json:
@@ -408,6 +418,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
     "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, "fetch": cmd_fetch,
+    **cli_loop.COMMANDS,
 }
 
 

@@ -1,4 +1,5 @@
-"""Exporting bookmarks to BibTeX, Markdown, CSV and JSON.
+"""Exporting bookmarks to BibTeX, RIS, CSL-JSON, Markdown, CSV and JSON (RIS, CSL-JSON and the BibTeX keys are
+in ``citations.py``).
 
 Why escaping matters here: titles and notes are untrusted text; an unbalanced brace would corrupt a .bib file,
 a stray bracket would break a Markdown link, a cell starting with ``=`` runs as a formula in a spreadsheet, and
@@ -11,15 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 
 from .bookmarks import Bookmark
+from .citations import bibtex_keys, to_csl_json, to_ris
 from .clean import one_line
 from .safety import json_for_terminal, safe_url
 
-FORMATS = ("bibtex", "markdown", "csv", "json")
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
-                   "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+FORMATS = ("bibtex", "ris", "csl-json", "markdown", "csv", "json")
+# Braces become \textbraceleft{}: BibTeX counts a brace even after a backslash, so "\{" alone would leave a
+# title with one "{" unbalanced and the .bib file unreadable (found by the property test in test_daily_properties).
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
+                   "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}",
+                   "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
 
 
@@ -52,21 +56,9 @@ def csv_cell(text: object) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _bibtex_key(bookmark: Bookmark) -> str:
-    """``lewis2017deal`` style when authors and year are known (what reference managers expect), else the id."""
-    if bookmark.authors and bookmark.year:
-        last = bookmark.authors[0].split()[-1]
-        word = next((w for w in re.findall(r"[A-Za-z]{4,}", bookmark.title)), "")
-        base = f"{last}{bookmark.year[:4]}{word}".lower()
-        base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    else:
-        base = _line(bookmark.arxiv_id or bookmark.key)
-    return re.sub(r"[^A-Za-z0-9:._-]", "_", base)[:60] or "paper"
-
-
 def to_bibtex(bookmarks: list[Bookmark]) -> str:
     entries = []
-    for b in bookmarks:
+    for b, key in zip(bookmarks, bibtex_keys(bookmarks)):
         fields = [("title", "{" + bibtex_escape(_line(b.title)) + "}")]
         if b.authors:
             fields.append(("author", "{" + bibtex_escape(" and ".join(_line(a) for a in b.authors)) + "}"))
@@ -83,7 +75,7 @@ def to_bibtex(bookmarks: list[Bookmark]) -> str:
         if note := _note(b.note):
             fields.append(("note", "{" + bibtex_escape("\n".join(note)) + "}"))
         body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-        entries.append(f"@misc{{{_bibtex_key(b)},\n{body}\n}}\n")
+        entries.append(f"@misc{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
@@ -125,7 +117,8 @@ def to_json(bookmarks: list[Bookmark]) -> str:
 
 
 def export_bookmarks(bookmarks: list[Bookmark], fmt: str) -> str:
-    exporters = {"bibtex": to_bibtex, "markdown": to_markdown, "csv": to_csv, "json": to_json}
+    exporters = {"bibtex": to_bibtex, "ris": to_ris, "csl-json": to_csl_json, "markdown": to_markdown,
+                 "csv": to_csv, "json": to_json}
     if fmt not in exporters:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     return exporters[fmt](bookmarks)

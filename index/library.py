@@ -28,7 +28,8 @@ from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPa
 from .indexing import build_index, index_keys
 from .query import SearchCancelled
 from .recovery import READING_BUSY, LibraryRecovery
-from .search import SearchEngine
+from .readstate import UpvoteTap, record_import
+from .search import SearchEngine, UserFacets
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import LibraryBusy, Manifest, RecordStore, SourceEntry, now
 
@@ -135,9 +136,10 @@ class Library(LibraryRecovery):
             affected: set[str] = set()
             renamed: dict[str, str] = {}
             previous: dict[str, Paper] = {}  # each key's record before this batch (for the vocabulary)
+            noted: tuple[set[str], dict[str, int]] = (set(), {})  # first sightings, upvotes (``readstate``)
             before = (self.store.get_meta("stamp"), read_stamp(self._index_dir))
             try:
-                invalidated = self._add_each(files, year, reports, affected, renamed, previous)
+                invalidated = self._add_each(files, year, reports, affected, renamed, previous, noted)
             except BaseException:
                 if not affected:  # nothing was stored (a full disk, a busy store): the library is as it was
                     self._restore_stamps(*before)
@@ -147,11 +149,13 @@ class Library(LibraryRecovery):
                 self._commit_manifest()
                 if renamed:
                     self._migrate_bookmarks(renamed)
+                self.messages.extend(record_import(noted[0], renamed, noted[1]))
             self._report_progress(len(files), len(files), "done")
         return reports
 
     def _add_each(self, files: list[SourceFile], year: int | None, reports: list[SourceReport],
-                  affected: set[str], renamed: dict[str, str], previous: dict[str, Paper]) -> bool:
+                  affected: set[str], renamed: dict[str, str], previous: dict[str, Paper],
+                  noted: tuple[set[str], dict[str, int]]) -> bool:
         """Store each file's papers (one transaction per file), collecting the keys to index. Returns whether
         the derived stores were marked as in flux."""
         invalidated = False
@@ -177,7 +181,8 @@ class Library(LibraryRecovery):
             if not invalidated:
                 self._invalidate_stamps()
                 invalidated = True
-            change = self.store.replace_source(source.id, papers, keep_if_empty=True)
+            tap = UpvoteTap(papers)
+            change = self.store.replace_source(source.id, tap, keep_if_empty=True)
             warnings = [str(w) for w in warnings_list]
             if change.count == 0:
                 reports.append(SourceReport(source.id, "skipped", reason="no papers found",
@@ -187,6 +192,8 @@ class Library(LibraryRecovery):
             renamed.update(change.renamed)
             for key, paper in change.previous.items():
                 previous.setdefault(key, paper)
+            noted[0].update(change.new_keys)
+            noted[1].update(tap.counts())
             status = "updated" if source.id in self.manifest.sources else "added"
             self.manifest.sources[source.id] = SourceEntry(
                 id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
@@ -321,9 +328,10 @@ class Library(LibraryRecovery):
     # -- reading ---------------------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset(),
-               cancel: threading.Event | None = None) -> SearchResults:
+               cancel: threading.Event | None = None, user_facets: UserFacets | None = None) -> SearchResults:
         """One search. ``cancel``: set it (from any thread) to stop this search at its next term with
-        ``SearchCancelled`` (the app cancels a search a newer one supersedes).
+        ``SearchCancelled`` (the app cancels a search a newer one supersedes). ``user_facets``: tag and
+        read-state key sets (``userfacets.user_facets``) for ``tag:`` and those facets.
 
         Only ``IndexDamaged`` (raised by the code reading Whoosh's files) leads to a rebuild, and only once
         the damage is confirmed and once per index generation; every other exception reaches the caller.
@@ -331,14 +339,14 @@ class Library(LibraryRecovery):
         if isinstance(request, str):
             request = SearchRequest(query=request)
         try:
-            return self._search(request, bookmarks, cancel)
+            return self._search(request, bookmarks, cancel, user_facets)
         except IndexDamaged as damage:
             self._recover_from(damage)
-            return self._search(request, bookmarks, cancel)
+            return self._search(request, bookmarks, cancel, user_facets)
 
-    def _search(self, request: SearchRequest, bookmarks: frozenset[str],
-                cancel: threading.Event | None) -> SearchResults:
-        return self._on_engine(lambda engine: engine.search(request, bookmarks, cancel))
+    def _search(self, request: SearchRequest, bookmarks: frozenset[str], cancel: threading.Event | None,
+                user_facets: UserFacets | None) -> SearchResults:
+        return self._on_engine(lambda engine: engine.search(request, bookmarks, cancel, user_facets))
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""

@@ -77,6 +77,26 @@ def bookmarks_path() -> Path:
     return data_dir() / "bookmarks.json"
 
 
+def readstate_path() -> Path:
+    """Per-paper state (first seen, read, dismissed, upvotes history): user data, kept across rebuilds."""
+    return data_dir() / "readstate.json"
+
+
+def watches_path() -> Path:
+    """Saved searches ("watches"), readable JSON a user may edit."""
+    return data_dir() / "watches.json"
+
+
+def session_path() -> Path:
+    """Where the app was left (query, filters, sort, selected paper, view) and when sessions started."""
+    return data_dir() / "session.json"
+
+
+def digest_marks_path() -> Path:
+    """Where each digest output stopped, for ``paperdeck digest --since last``."""
+    return data_dir() / "digests.json"
+
+
 def settings_path() -> Path:
     """App settings such as the chosen theme."""
     return config_dir() / "settings.json"
@@ -108,4 +128,6 @@ def describe() -> dict[str, str]:
         "records": str(record_store_path()),
         "manifest": str(manifest_path()),
         "bookmarks": str(bookmarks_path()),
+        "readstate": str(readstate_path()),
+        "watches": str(watches_path()),
     }

@@ -144,8 +144,19 @@ class Span:
 SortOrder = Literal["relevance", "date", "title", "upvotes"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "title", "upvotes")
 
-FACETS: tuple[str, ...] = ("source", "listed", "has_code", "host", "bookmarked", "author", "category", "year",
-                           "upvotes", "organization")
+FACETS: tuple[str, ...] = ("source", "listed", "has_code", "host", "bookmarked", "state", "tag", "author",
+                           "category", "year", "upvotes", "organization")
+# Facets whose values come from the user's data (bookmarks, tags, read state), not from the index: the search
+# is handed their values as key sets (``SearchEngine.search(user_facets=...)``).
+USER_FACETS: tuple[str, ...] = ("bookmarked", "state", "tag")
+
+
+class AllBut(frozenset):  # type: ignore[type-arg]
+    """A key set that means every paper except these keys (e.g. "unread" = all but the read ones).
+
+    Why: the complement of a small set is most of the library; spelling it out would cost a set of every key
+    on every search.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +172,7 @@ class SearchRequest:
     as_you_type: bool = False  # treat the last word as a prefix, as a user is still typing it
     snippet_chars: int = 240
     with_snippets: bool = True  # abstract snippets cost most of a search; the app's list does not show them
+    exclude: tuple[tuple[str, str], ...] = ()  # (facet, value) left out: "everything but cs.AI"
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,25 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
 _DANGLING_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$)")
 
 
+USER_FIELDS = ("tag",)  # fields answered from the user's data, not the index: turned into facet filters
+_USER_FIELD = re.compile(r'(?<![\w:])(?P<neg>(?:NOT\s+)|-)?(?P<field>tag):(?:"(?P<quoted>[^"]*)"?|(?P<word>[^\s"()]+))')
+
+
+def split_user_fields(raw: str) -> tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Take ``tag:to-read`` (``tag:"to read"``) out of a query as a filter, and ``NOT tag:x`` / ``-tag:x`` as
+    an exclusion. Why: tags live with the bookmarks, not in the index, so they cannot be Whoosh terms."""
+    filters: list[tuple[str, str]] = []
+    excludes: list[tuple[str, str]] = []
+
+    def take(match: re.Match[str]) -> str:
+        value = (match.group("quoted") if match.group("quoted") is not None else match.group("word")).strip()
+        if value:
+            (excludes if match.group("neg") else filters).append((match.group("field"), value))
+        return " "
+    rest = _USER_FIELD.sub(take, raw)
+    return (re.sub(r"\s+", " ", rest).strip() if filters or excludes else raw), tuple(filters), tuple(excludes)
+
+
 @dataclass
 class ParsedQuery:
     """A Whoosh query plus what the user should be told about how their input was read."""
@@ -86,7 +105,8 @@ def simplify(raw: str, as_you_type: bool = False) -> tuple[str, list[str]]:
     unknown = [m.group(1) for m in _FIELD_PREFIX.finditer(text) if m.group(1) not in QUERY_FIELDS]
     if unknown:
         text = _FIELD_PREFIX.sub(lambda m: m.group(0) if m.group(1) in QUERY_FIELDS else m.group(1) + " ", text)
-        notes.append(f"unknown field {unknown[0]!r}: searched as words (fields: {', '.join(QUERY_FIELDS)})")
+        fields = ", ".join((*QUERY_FIELDS, *USER_FIELDS))
+        notes.append(f"unknown field {unknown[0]!r}: searched as words (fields: {fields})")
     tokens = text.split()
     still_typing = as_you_type and not raw.endswith((" ", '"', ")"))
     while tokens and tokens[-1] in OPERATORS:

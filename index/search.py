@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -24,9 +24,9 @@ from .clean import latex_to_display
 from .documents import date_sort_value
 from .fastpath import QueryEvaluator, ranked
 from .highlight import positive_terms, snippet_span, whole_span
-from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
+from .models import FACETS, USER_FACETS, AllBut, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
 from .integrity import reading_error
-from .query import ParsedQuery, check_cancelled, parse_query, simplify
+from .query import ParsedQuery, check_cancelled, parse_query, simplify, split_user_fields
 from .snapshot import FACET_COLUMN, SNAPSHOT_SUFFIX, Snapshot
 from .store import RecordStore
 from .vocabulary import Vocabulary
@@ -179,14 +179,17 @@ class SearchEngine:
                            as_you_type=as_you_type, cancel=cancel)
 
     def search(self, request: SearchRequest, bookmarks: frozenset[str] = frozenset(),
-               cancel: threading.Event | None = None) -> SearchResults:
+               cancel: threading.Event | None = None, user_facets: UserFacets | None = None) -> SearchResults:
         """One search. Setting ``cancel`` from another thread (the app, when a newer search supersedes this
-        one) makes it raise ``SearchCancelled`` at its next term, also while it waits for the engine."""
+        one) makes it raise ``SearchCancelled`` at its next term, also while it waits for the engine.
+        ``user_facets``: the values of the facets kept in user data (tag, state) as key sets."""
         started = time.perf_counter()
+        sets: UserFacets = {**(user_facets or {}), "bookmarked": {"yes": bookmarks, "no": AllBut(bookmarks)}}
+        text, user_filters, user_excludes = split_user_fields(request.query)
         with self._lock:
             check_cancelled(cancel)
             self._check_open()
-            parsed = self._parse(request.query, as_you_type=request.as_you_type, cancel=cancel)
+            parsed = self._parse(text, as_you_type=request.as_you_type, cancel=cancel)
             snap = self.snapshot()
             scores = None
             if isinstance(parsed.query, wq.Every):
@@ -195,13 +198,15 @@ class SearchEngine:
                 # One evaluation gives the count, the facet mask and every score (``fastpath.py``).
                 mask, scores = self.evaluator().evaluate(parsed.query, cancel)
                 matching = mask & snap.live
-            selected = _group_filters(request.filters)
-            allowed = {facet: self._docs_for_values(snap, facet, values, bookmarks)
-                       for facet, values in selected.items()}
+            selected = _group_filters((*request.filters, *user_filters))
+            allowed = {facet: _docs_for_values(snap, facet, values, sets) for facet, values in selected.items()}
+            for facet, values in _group_filters((*request.exclude, *user_excludes)).items():
+                banned = ~_docs_for_values(snap, facet, values, sets)
+                allowed[facet] = allowed[facet] & banned if facet in allowed else snap.live & banned
             final = matching
             for docs in allowed.values():
                 final = final & docs
-            facets = self._count_facets(snap, matching, allowed, selected, bookmarks) if request.with_facets else {}
+            facets = self._count_facets(snap, matching, allowed, selected, sets) if request.with_facets else {}
             total = int(np.count_nonzero(final))
             hits: list[Hit] = []
             start = (request.page - 1) * request.page_size
@@ -217,7 +222,7 @@ class SearchEngine:
             suggestion = None
             if total < SUGGEST_BELOW and parsed.words:
                 check_cancelled(cancel)
-                suggestion = self._suggest(simplify(request.query)[0], parsed.words, total)
+                suggestion = self._suggest(simplify(text)[0], parsed.words, total)
         return SearchResults(
             request=request,
             hits=tuple(hits),
@@ -229,19 +234,7 @@ class SearchEngine:
             effective_query=parsed.text,
         )
 
-    def _docs_for_values(self, snap: Snapshot, facet: str, values: set[str],
-                         bookmarks: frozenset[str]) -> np.ndarray:
-        if facet == "bookmarked":
-            marked = snap.mask_of(snap.doc_by_key[k] for k in bookmarks if k in snap.doc_by_key)
-            docs = np.zeros(snap.size, dtype=bool)
-            if "yes" in values:
-                docs |= marked
-            if "no" in values:
-                docs |= snap.live & ~marked
-            return docs
-        return snap.facets[facet].docs_with(values, snap.size)
-
-    def _count_facets(self, snap, matching, allowed, selected, bookmarks):  # type: ignore[no-untyped-def]
+    def _count_facets(self, snap, matching, allowed, selected, sets):  # type: ignore[no-untyped-def]
         counts: dict[str, tuple[tuple[str, int], ...]] = {}
         for facet in FACETS:
             docs = matching
@@ -249,10 +242,9 @@ class SearchEngine:
                 if other != facet:
                     docs = docs & other_docs
             chosen = selected.get(facet, set())
-            if facet == "bookmarked":
-                marked = self._docs_for_values(snap, "bookmarked", {"yes"}, bookmarks)
-                in_docs = int(np.count_nonzero(docs & marked))
-                pairs = [("yes", in_docs), ("no", int(np.count_nonzero(docs)) - in_docs)]
+            if facet in USER_FACETS:
+                pairs = [(value, int(np.count_nonzero(docs & _key_set_mask(snap, keys))))
+                         for value, keys in sets.get(facet, {}).items()]
                 pairs = [(v, n) for v, n in pairs if n or v in chosen]
             else:
                 arrays = snap.facets[facet]
@@ -382,6 +374,26 @@ def _surface_words(text: str, analyzer) -> dict[str, str]:  # type: ignore[no-un
     return words
 
 
+UserFacets = Mapping[str, Mapping[str, frozenset[str]]]
+
+
+def _key_set_mask(snap: Snapshot, keys: frozenset[str]) -> np.ndarray:
+    mask = snap.mask_of(snap.doc_by_key[k] for k in keys if k in snap.doc_by_key)
+    return snap.live & ~mask if isinstance(keys, AllBut) else mask
+
+
+def _docs_for_values(snap: Snapshot, facet: str, values: set[str], sets: UserFacets) -> np.ndarray:
+    """Documents with any of ``values``; user-data facets match values case-insensitively (``tag:To-Read``)."""
+    if facet not in USER_FACETS:
+        return snap.facets[facet].docs_with(values, snap.size)
+    docs = np.zeros(snap.size, dtype=bool)
+    wanted = {v.casefold() for v in values}
+    for value, keys in sets.get(facet, {}).items():
+        if value.casefold() in wanted:
+            docs |= _key_set_mask(snap, keys)
+    return docs
+
+
 def _group_filters(filters: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     grouped: dict[str, set[str]] = {}
     for facet, value in filters:
@@ -397,6 +409,9 @@ def _order_facet_values(facet: str, pairs: list[tuple[str, int]]) -> list[tuple[
         return sorted(pairs, key=lambda pair: date_sort_value(pair[0]), reverse=True)
     if facet == "upvotes":
         order = ["100+", "50-99", "10-49", "1-9", "0"]
+        return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
+    if facet == "state":
+        order = ["new", "unread", "read", "dismissed"]
         return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
     if facet in ("has_code", "bookmarked"):
         return sorted(pairs, key=lambda pair: pair[0] != "yes")

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 from whoosh.reading import SegmentReader
 
-from .models import FACETS
+from .models import FACETS, USER_FACETS
 
 FACET_COLUMN = "facets"
-COLUMN_FACETS = tuple(f for f in FACETS if f != "bookmarked")  # "bookmarked" comes from the bookmark store
+COLUMN_FACETS = tuple(f for f in FACETS if f not in USER_FACETS)  # the others come from the user's data
 SNAPSHOT_VERSION = 2  # 2: numpy arrays + JSON in an .npz (1 was a pickle)
 SNAPSHOT_SUFFIX = ".npz"
 SORTS = ("date", "title", "upvotes")

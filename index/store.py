@@ -76,6 +76,7 @@ class SourceChange:
 
     count: int = 0  # papers in the source
     new: int = 0  # papers the library did not have before
+    new_keys: set[str] = field(default_factory=set)  # their keys (first sightings, for the read state)
     keys: set[str] = field(default_factory=set)
     affected: set[str] = field(default_factory=set)  # keys whose merged record must be re-indexed
     renamed: dict[str, str] = field(default_factory=dict)  # old key -> new key
@@ -240,6 +241,7 @@ class RecordStore:
                 change.count += 1
                 if key not in known and key not in change.keys and key not in change.renamed.values():
                     change.new += 1
+                    change.new_keys.add(key)
                 change.keys.add(key)
             if change.count == 0 and keep_if_empty:
                 raise _Rollback

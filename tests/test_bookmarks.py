@@ -39,7 +39,7 @@ def test_exports_escape_untrusted_text_and_json_round_trips(isolated_home: Path)
     store.add_paper(make_paper("k1", "Braces {unbalanced & 50% [bold]"), tags=["x"], note="a_b")
     store.add_paper(make_paper("k2", "Plain"))
     bib = export_bookmarks(store.all(), "bibtex")
-    assert r"title = {Braces \{unbalanced \& 50\% [bold]}" in bib
+    assert r"title = {Braces \textbraceleft{}unbalanced \& 50\% [bold]}" in bib
     assert bib.count("@misc{") == 2
     md = export_bookmarks(store.all(), "markdown")
     assert r"[Braces {unbalanced & 50% \[bold\]](https://example.org/k1)" in md

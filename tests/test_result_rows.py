@@ -48,9 +48,9 @@ async def test_a_new_answer_builds_only_the_rows_on_screen(seeded_home, monkeypa
         built: list[str] = []
         original = result_list.row_lines
 
-        def counting(hit, bookmarked):  # type: ignore[no-untyped-def]
+        def counting(hit, bookmarked, *state):  # type: ignore[no-untyped-def]
             built.append(hit.paper.key)
-            return original(hit, bookmarked)
+            return original(hit, bookmarked, *state)
 
         await pilot.press(*"learnin")
         await settle(pilot)

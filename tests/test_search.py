@@ -56,7 +56,7 @@ def test_fuzzy_terms_expand_over_real_words(library) -> None:
     ("attention AND", "ignored a trailing AND"),
     ("(", "closed an open '('"),
     ("attention)", "ignored an unmatched ')'"),
-    ("foo:attention", "unknown field 'foo': searched as words (fields: title, abstract, author, category, year)"),
+    ("foo:attention", "unknown field 'foo': searched as words (fields: title, abstract, author, category, year, tag)"),
     ("a*", "a prefix needs 2+ letters"),
 ])
 def test_partial_input_never_raises_and_says_what_it_simplified(library, raw: str, note: str) -> None:

@@ -20,7 +20,7 @@ from .settings import Settings, load_settings, save_settings
 
 PALETTE_COMMANDS = [
     ("Add file or folder", "Add papers from a file or folder, in the background (paperdeck add)", "add_files"),
-    ("Export bookmarks…", "Write bookmarks to a BibTeX, Markdown, CSV or JSON file", "export"),
+    ("Export bookmarks…", "Write bookmarks to BibTeX, RIS, CSL-JSON, Markdown, CSV or JSON", "export"),
     ("Rebuild index", "Re-read every source in the background", "rebuild"),
     ("Bookmarks only", "Toggle showing only bookmarked papers (B)", "action_bookmarks_only"),
     ("Clear filters", "Remove every filter (X)", "action_clear_filters"),
@@ -34,6 +34,13 @@ PALETTE_COMMANDS = [
     ("Copy Markdown link", "Copy [title](link) (m)", "action_copy_markdown"),
     ("Open in browser", "Open the paper page (o)", "action_open_browser"),
     ("Similar papers", "Papers like the current one (s)", "action_similar"),
+    ("New since last session", "Papers first seen since the previous session (1)", "action_new_view"),
+    ("Watches", "Saved searches with their unread counts (W)", "action_show_watches"),
+    ("Save search as watch", "Name the current query and filters (w)", "action_save_watch"),
+    ("Mark read", "Mark the current paper read, or unread again (r)", "action_toggle_read"),
+    ("Not interested", "Dismiss the current paper (d; u undoes)", "action_dismiss_paper"),
+    ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
+    ("Undo read/dismiss", "Undo the last r, R or d (u)", "action_undo_reading"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
 
@@ -42,7 +49,7 @@ class PaperdeckApp(App[None]):
     """The terminal paper browser."""
 
     TITLE = "paperdeck"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "loop.tcss"]
     BINDINGS = [
         # Priority: `?` opens help even from the search box (where it would otherwise be typed); check_action
         # lets it through to a note or a path being typed, where a question mark is text.
@@ -83,6 +90,13 @@ class PaperdeckApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    async def action_quit(self) -> None:
+        """Remember where the user was (query, filters, selection) before leaving: the next start restores it."""
+        main = self.main_screen
+        if main is not None:
+            main.save_session_if_changed(in_worker=False)
+        self.exit()
 
     def action_help(self) -> None:
         if isinstance(self.screen, MainScreen):

@@ -107,3 +107,33 @@ class SourcesLabelled(Message):
     """Page files with a label a reader recognises (listing date and a short name), for the source facet."""
 
     labels: dict[str, str]
+
+
+@dataclass
+class SessionBegun(Message):
+    """The session file was read and this session's start recorded: restore where the user left off."""
+
+    session: object  # paperdeck.index.session.Session
+
+
+@dataclass
+class ReadStateChanged(Message):
+    """Papers were marked read, unread or dismissed; ``undo`` restores them (None when the change failed)."""
+
+    message: str
+    undo: dict | None
+    seen: list[str] | None = None  # marked read by opening them in the reader (quietly)
+
+
+@dataclass
+class WatchesCounted(Message):
+    """The watches with their unread and total counts, for the Watches pane."""
+
+    rows: list  # [(Watch, unread, total)]
+
+
+@dataclass
+class WatchSaved(Message):
+    """``w`` saved a watch (or failed to: ``message`` says which)."""
+
+    message: str

@@ -37,6 +37,7 @@ class SearchSession:
     page_size: int = PAGE_SIZE
     query: str = ""
     filters: dict[str, set[str]] = field(default_factory=dict)
+    excluded: dict[str, set[str]] = field(default_factory=dict)  # facet values left out (the daily loop's `-`)
     sort_index: int = 0
     generation: int = 0  # bumped by every new search
     answered_generation: int = 0  # the generation whose first page is on screen
@@ -88,7 +89,11 @@ class SearchSession:
     def request(self, page: int = 1) -> SearchRequest:
         filters = tuple(sorted((facet, value) for facet, values in self.filters.items() for value in values))
         return SearchRequest(query=self.query, filters=filters, sort=self.sort, page=page,
-                             page_size=self.page_size, as_you_type=True, with_snippets=False)
+                             page_size=self.page_size, as_you_type=True, with_snippets=False,
+                             exclude=self.exclude_pairs())
+
+    def exclude_pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((facet, value) for facet, values in self.excluded.items() for value in values))
 
     # -- running -----------------------------------------------------------------------------------------------
 

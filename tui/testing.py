@@ -43,7 +43,8 @@ async def settle(pilot: Pilot) -> MainScreen:
 
 
 def _idle(main: MainScreen) -> bool:
-    return not main.search_pending and not main.preview_pending and main.session.settled
+    return (main.session_ready and not main.search_pending and not main.preview_pending
+            and main.session.settled)
 
 
 def _busy(app: PaperdeckApp) -> bool:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from paperdeck.index.export import FORMATS
 
-EXTENSIONS = {"bibtex": "bib", "markdown": "md", "csv": "csv", "json": "json"}
+EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "markdown": "md", "csv": "csv", "json": "json"}
 
 
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):

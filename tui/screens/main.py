@@ -38,6 +38,7 @@ from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from . import main_workers as workers
 from .main_actions import PaperKeyActions
+from .main_loop import LOOP_BINDINGS, DailyLoop
 from .main_text import empty_state, failure_state, status_line
 
 __all__ = ["MainScreen", "PAGE_SIZE"]
@@ -50,7 +51,7 @@ TINY_WIDTH = 80  # below (or short): a one-line search box, no similar list
 FATAL_GROUPS = {"library"}  # without an open library nothing works: keep the error on screen
 
 
-class MainScreen(PaperKeyActions, Screen[None]):
+class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
@@ -70,6 +71,7 @@ class MainScreen(PaperKeyActions, Screen[None]):
         Binding("X", "clear_filters", "Clear filters", id="clear_filters", show=False),
         Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
         Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True),
+        *LOOP_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -83,6 +85,7 @@ class MainScreen(PaperKeyActions, Screen[None]):
         self._debounce: Timer | None = None
         self._preview: Timer | None = None
         self._tickets: dict[Worker[None], Ticket] = {}
+        self.init_daily_loop()
 
     @property
     def results(self) -> SearchResults | None:
@@ -119,6 +122,9 @@ class MainScreen(PaperKeyActions, Screen[None]):
         for message in self.bookmarks.messages:
             self.notify(message, severity="warning", markup=False)
         self.query_one(SearchBar).focus()  # typing works at once; the query runs when the library is open
+        self.query_one(ResultList).row_state = self.row_state
+        self.query_one(ResultList).row_tags = self.row_tags
+        self.begin_session()
         self.run_in_thread(workers.open_library, group="library", description="open the library")
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
@@ -180,7 +186,8 @@ class MainScreen(PaperKeyActions, Screen[None]):
         self.query_one("#body").display = True
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
-        self.run_search()
+        if self.session_ready:  # else the restored session's search runs when it is read
+            self.run_search()
         self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
 
     @on(SourcesLabelled)
@@ -204,14 +211,15 @@ class MainScreen(PaperKeyActions, Screen[None]):
         """A new answer replaces the list, the facet counts, the status line and (when empty) the hints."""
         result_list = self.query_one(ResultList)
         if results.total:
-            keep = result_list.current.paper.key if result_list.current else None
+            keep = self.keep_key(result_list.current.paper.key if result_list.current else None)
             result_list.show_hits(list(results.hits), self.bookmarks.keys(), keep_key=keep)
         else:
             result_list.show_message(empty_state(results, bool(self.filters), self.library_is_empty()))
             self.query_one(Reader).clear()
         self.query_one(FilterPanes).show(results.facets, self.filters)
         sources = self.query_one(FilterPanes).sources
-        self.query_one("#status", Static).update(status_line(results, self.filters, sources, self.show_timing))
+        status = status_line(results, self.filters, sources, self.show_timing)
+        self.query_one("#status", Static).update(Content("  ·  ").join([status, *self.loop_status(results)]))
         self.refresh_bindings()  # ctrl+d is offered only while a suggestion is shown
         reader = self.query_one(Reader)
         if reader.paper is not None and results.total and self.library is not None:
@@ -266,6 +274,7 @@ class MainScreen(PaperKeyActions, Screen[None]):
         if self.library is not None:
             self.run_in_thread(workers.watch_library, self.library, group="refresh",
                                description="check the library for changes")
+        self.save_session_if_changed()
 
     # -- searching -------------------------------------------------------------------------------------------
 
@@ -277,7 +286,8 @@ class MainScreen(PaperKeyActions, Screen[None]):
             return
         ticket = self.session.start_search()
         if ticket is not None:  # None: one is running; the session runs the latest text when it ends
-            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), group="search",
+            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), self.user_facets,
+                               group="search",
                                description="search", ticket=ticket)
 
     @on(Input.Changed, "#search")
@@ -298,7 +308,8 @@ class MainScreen(PaperKeyActions, Screen[None]):
         ticket = self.session.start_next_page()
         if ticket is not None and self.library is not None:
             # Its own group: an exclusive worker in the search group would cancel the newer search.
-            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), group="page",
+            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), self.user_facets,
+                               group="page",
                                description="load more results", ticket=ticket)
 
     @on(SelectionList.SelectedChanged, ".facet")

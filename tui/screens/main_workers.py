@@ -23,6 +23,7 @@ from paperdeck.index.models import Paper, SearchRequest
 
 if TYPE_CHECKING:  # Whoosh and numpy load in the worker that opens the library, after the first frame
     from paperdeck.index.library import Library
+    from paperdeck.index.search import UserFacets
 from ..clipboard import copy_everywhere
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
@@ -48,12 +49,14 @@ def open_library(post: Post) -> None:
     library.warm()  # facet arrays and vocabulary, while the user reads the first screen
 
 
-def search(library: Library, ticket: Ticket, marks: frozenset[str], post: Post) -> None:
-    """A cancelled search (a newer one superseded it) ends quietly: the session runs the newer one next."""
+def search(library: Library, ticket: Ticket, marks: frozenset[str], user_facets: Callable[[], UserFacets],
+           post: Post) -> None:
+    """A cancelled search (a newer one superseded it) ends quietly: the session runs the newer one next.
+    ``user_facets`` reads the tags and read state here, in the worker (the read-state file is on disk)."""
     from paperdeck.index.query import SearchCancelled  # loaded with the library, after the first frame
 
     try:
-        results = library.search(ticket.request, bookmarks=marks, cancel=ticket.cancel)
+        results = library.search(ticket.request, bookmarks=marks, cancel=ticket.cancel, user_facets=user_facets())
     except SearchCancelled:
         return
     if not get_current_worker().is_cancelled:

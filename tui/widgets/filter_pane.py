@@ -27,6 +27,8 @@ FACET_TITLES = {
     "has_code": "Code",
     "host": "Link host",
     "bookmarked": "Bookmarked",
+    "state": "Reading",
+    "tag": "Tag",
     "author": "Author",
     "category": "Primary category",
     "year": "Year",
@@ -36,6 +38,7 @@ FACET_TITLES = {
 VALUE_LABELS = {
     "has_code": {"yes": "has code", "no": "no code"},
     "bookmarked": {"yes": "bookmarked", "no": "not bookmarked"},
+    "state": {"new": "new since last session", "unread": "unread", "read": "read", "dismissed": "not interested"},
     "upvotes": {"100+": "100+ upvotes", "50-99": "50-99 upvotes", "10-49": "10-49 upvotes", "1-9": "1-9 upvotes",
                 "0": "no upvotes"},
 }
@@ -64,6 +67,7 @@ class FacetList(SelectionList[str]):
     BINDINGS = [
         *moving_keys("facet", page_down="pagedown,ctrl+f"),  # space selects here
         Binding("x", "clear_facet", "Clear facet", id="clear_facet", tooltip="Clear this facet's filter"),
+        Binding("minus", "exclude_value", "Exclude", id="exclude_value", tooltip="Leave this value out (again: undo)"),
     ]
     HELP = "Space or enter selects a value; several values of one facet are ORed. **x** clears this facet."
 
@@ -119,6 +123,18 @@ class FacetList(SelectionList[str]):
 
     def action_clear_facet(self) -> None:
         self.post_message(self.Cleared(self.facet))
+
+    class Excluded(Message):
+        """``-`` on a value: the screen leaves it out of the results (or takes it back)."""
+
+        def __init__(self, facet: str, value: str) -> None:
+            super().__init__()
+            self.facet = facet
+            self.value = value
+
+    def action_exclude_value(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Excluded(self.facet, str(self.get_option_at_index(self.highlighted).value)))
 
 
 class Timeline(VerticalScroll):

@@ -10,6 +10,7 @@ is nothing to list, the same widget shows the empty state, so the list keeps foc
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -39,16 +40,24 @@ def one_row_line(content: Content) -> Content:
     return content
 
 
-def row_lines(hit: Hit, bookmarked: bool) -> tuple[Content, Content]:
-    """The two lines of a row: the title with its matches marked, and the info line."""
-    return one_row_line(highlighted(hit.title, ellipsis=False)), one_row_line(info_line(hit, bookmarked))
+def row_lines(hit: Hit, bookmarked: bool, reading: str = "", tags: tuple[str, ...] = ()) -> tuple[Content, Content]:
+    """The two lines of a row: the title with its matches marked, and the info line. Every row has the same
+    shape: a two-cell gutter before both lines, holding ``●`` when the paper is unread (``reading`` "new" or
+    "unread": a shape, not only a colour), then the title (bold when unread)."""
+    title = highlighted(hit.title, ellipsis=False)
+    marker = Content.styled("● ", "bold $accent") if reading else Content("  ")
+    first = Content.assemble(marker, title.stylize("bold") if reading else title)
+    second = Content.assemble("  ", info_line(hit, bookmarked, reading, tags))
+    return one_row_line(first), one_row_line(second)
 
 
-def info_line(hit: Hit, bookmarked: bool) -> Content:
-    """The dim line under a title: when it was listed (or published), where, votes, first author, code, star."""
+def info_line(hit: Hit, bookmarked: bool, reading: str = "", tags: tuple[str, ...] = ()) -> Content:
+    """The dim line under a title: NEW, when it was listed (or published), where, votes, first author, code,
+    star, the bookmark's tags (untrusted text: shown literally)."""
     paper = hit.paper
     dates = [listing_label(d) for d in paper.listed_dates]
-    meta: list[Content | str] = [plain(", ".join(dates) if dates else (paper.published or "undated"))]
+    meta: list[Content | str] = [Content.styled("NEW", "bold $accent")] if reading == "new" else []
+    meta.append(plain(", ".join(dates) if dates else (paper.published or "undated")))
     pages = len(paper.sources)
     meta.append(f"{pages} page{'s' if pages != 1 else ''}")
     if paper.upvotes:
@@ -59,6 +68,8 @@ def info_line(hit: Hit, bookmarked: bool) -> Content:
         meta.append(Content.styled("code", "bold $success"))
     if bookmarked:
         meta.append(Content.styled("★ bookmarked", "bold $warning"))
+    if tags:
+        meta.append(plain(" ".join(f"#{tag}" for tag in tags), "$accent"))
     return joined(meta).stylize("dim")
 
 
@@ -100,6 +111,8 @@ class ResultList(ScrollView, can_focus=True):
         self.marks: frozenset[str] = frozenset()
         self.message: list[Content] = []  # shown instead of rows when there are no hits
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+        self.row_state: Callable[[str], str] = lambda key: ""  # "new" / "unread" / "": set by the screen
+        self.row_tags: Callable[[str], tuple[str, ...]] = lambda key: ()  # a bookmark's tags: set by the screen
 
     # -- content ------------------------------------------------------------------------------------------
 
@@ -131,10 +144,21 @@ class ResultList(ScrollView, can_focus=True):
         self.refresh()
 
     def refresh_marks(self, marks: frozenset[str]) -> None:
-        """Bookmark stars changed: only the info lines that show them are redrawn."""
+        """Bookmark stars (or read marks) changed: only the info lines that show them are redrawn."""
         self.marks = marks
         self._strips.clear()
         self.refresh()
+
+    def row_looks(self, hit: Hit) -> tuple[bool, str, tuple[str, ...]]:
+        """What a row shows besides the paper: bookmarked, read state ("new", "unread", ""), the bookmark's tags."""
+        key = hit.paper.key
+        bookmarked = key in self.marks
+        return bookmarked, self.row_state(key), self.row_tags(key) if bookmarked else ()
+
+    def row_text(self, index: int) -> str:
+        """Row ``index`` as plain text, both lines (what the tests read)."""
+        hit = self.hits[index]
+        return "\n".join(line.plain for line in row_lines(hit, *self.row_looks(hit)))
 
     @property
     def current(self) -> Hit | None:
@@ -180,10 +204,11 @@ class ResultList(ScrollView, can_focus=True):
             return Strip.blank(width, self.get_visual_style("result-list--row").rich_style)
         hit = self.hits[index]
         cursor = index == self.highlighted
-        key = (hit.paper.key, index, part, width, cursor, self.has_focus, hit.paper.key in self.marks)
+        state = self.row_looks(hit)
+        key = (hit.paper.key, index, part, width, cursor, self.has_focus, *state)
         strip = self._strips.get(key)
         if strip is None:
-            content = row_lines(hit, hit.paper.key in self.marks)[part]
+            content = row_lines(hit, *state)[part]
             strip = self._strip(content, width, "result-list--cursor" if cursor else "result-list--row")
             self._strips[key] = strip
         return strip

@@ -1,0 +1,321 @@
+"""The daily loop on the main screen: the New view, read / dismissed marks with undo, watches, excluded facet
+values and session restore.
+
+Why a mixin of its own: these keys share state (the session, the undo stack, the read-state sets of the last
+search) but little with the search machinery in ``main.py``; the screen keeps a few one-line hooks (its
+bindings, the request, the status line, the search worker) and everything else lives here. File writes run in
+thread workers and come back as past-tense messages (``messages.py``), like every other worker. Handlers use
+Textual's ``on_<message>`` names: ``@on`` only registers handlers on the widget class itself, not on a mixin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.binding import Binding
+from textual.content import Content
+
+from paperdeck.index.models import SORT_ORDERS, SearchRequest
+from paperdeck.index.readstate import ReadState
+from paperdeck.index.search import UserFacets
+from paperdeck.index.session import Session, SessionStore
+from paperdeck.index.userfacets import user_facets
+from paperdeck.index.watches import Watch, WatchStore
+from ..messages import ReadStateChanged, SessionBegun, WatchesCounted, WatchSaved
+from ..widgets.filter_pane import FacetList, FilterPanes, value_label
+from ..widgets.render import plain
+from ..widgets.result_list import ResultList
+from ..widgets.search_bar import SearchBar
+from .watches import WatchesScreen, WatchNameScreen
+
+if TYPE_CHECKING:
+    from paperdeck.index.library import Library
+    from ..session import SearchSession
+
+LOOP_BINDINGS = [
+    Binding("1", "new_view", "New", id="new_view", tooltip="Papers first seen since the previous session"),
+    Binding("r", "toggle_read", "Read", id="toggle_read", show=False, tooltip="Mark read (or unread again)"),
+    Binding("R", "mark_all_read", "All read", id="mark_all_read", show=False, tooltip="Mark everything listed read"),
+    Binding("d", "dismiss_paper", "Not interested", id="dismiss_paper", show=False),
+    Binding("u", "undo_reading", "Undo", id="undo_reading", show=False, tooltip="Undo the last r, R or d"),
+    Binding("w", "save_watch", "Watch", id="save_watch", tooltip="Save this search as a watch"),
+    Binding("W", "show_watches", "Watches", id="show_watches", tooltip="Watches with their unread counts"),
+]
+UNDO_DEPTH = 20
+
+
+class DailyLoop:
+    """Mixed into ``MainScreen``, which provides the widgets, ``filters``, ``run_search`` and ``notify``."""
+
+    if TYPE_CHECKING:
+        library: Library | None
+        filters: dict[str, set[str]]
+        session: SearchSession
+
+    def init_daily_loop(self) -> None:
+        self.readstate = ReadState()
+        self.sessions = SessionStore()
+        self.watches = WatchStore()
+        self.since: str | None = None  # "new" counts from here: the previous session's start
+        self.session_ready = False
+        self.state_sets: dict[str, frozenset[str]] = {}  # read state of the last search, for drawing rows
+        self.undo_stack: list[tuple[str, dict]] = []
+        self._restore_key: str | None = None
+        self._saved_session: dict[str, Any] | None = None
+
+    # -- hooks called by the screen -------------------------------------------------------------------------
+
+    def user_facets(self) -> UserFacets:
+        """Tags and read state for a search (called in the search worker); keeps the read-state sets."""
+        facets = user_facets(self.bookmarks, self.readstate, self.since)  # type: ignore[attr-defined]
+        self.state_sets = dict(facets["state"])
+        return facets
+
+    def exclude_pairs(self) -> tuple[tuple[str, str], ...]:
+        return self.session.exclude_pairs()
+
+    def row_state(self, key: str) -> str:
+        """How the result list draws a row: "new", "unread" or "" (read, dismissed, or not known yet)."""
+        sets = self.state_sets
+        if not sets or key in sets.get("read", ()) or key in sets.get("dismissed", ()):
+            return ""
+        return "new" if key in sets.get("new", ()) else "unread"
+
+    def row_tags(self, key: str) -> tuple[str, ...]:
+        bookmark = self.bookmarks.get(key)  # type: ignore[attr-defined]
+        return bookmark.tags if bookmark else ()
+
+    def loop_status(self, results: Any) -> list[Content]:
+        sources = self.query_one(FilterPanes).sources  # type: ignore[attr-defined]
+        parts = [plain(f"not {value_label(f, v, sources)}", "$error") for f, v in self.exclude_pairs()]
+        new = dict(results.facets.get("state", ())).get("new", 0)
+        if new:
+            parts.insert(0, Content.styled(f"{new} new since last session", "bold"))
+        return parts
+
+    def keep_key(self, current: str | None) -> str | None:
+        """The row to keep the cursor on: the restored selection once, then the current row."""
+        key, self._restore_key = self._restore_key, None
+        return key or current
+
+    # -- session ---------------------------------------------------------------------------------------------
+
+    @work(thread=True, group="session", exit_on_error=False, description="restore the session")
+    def begin_session(self) -> None:
+        try:
+            session = self.sessions.begin()
+        except Exception as err:  # a busy or unwritable data directory: start fresh, and say so
+            self.app.call_from_thread(self.notify, f"Could not restore the session: {err}",  # type: ignore
+                                      severity="warning", markup=False)
+            session = Session()
+        self.post_message(SessionBegun(session))  # type: ignore[attr-defined]
+
+    def on_session_begun(self, message: SessionBegun) -> None:
+        session = message.session
+        assert isinstance(session, Session)
+        for notice in self.sessions.messages:
+            self.notify(notice, severity="warning", markup=False)  # type: ignore[attr-defined]
+        # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
+        self.since = session.previous_start or session.started
+        self.session_ready = True
+        self.session.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
+        self._restore_key = session.selected
+        self.apply_search(session.query, session.filters, session.exclude)
+        self._saved_session = self.session_fields()
+
+    def apply_search(self, query: str, filters: tuple[tuple[str, str], ...],
+                     exclude: tuple[tuple[str, str], ...]) -> None:
+        """Put a saved query, filters and excluded values on screen and search (a session, a watch)."""
+        self.filters.clear()
+        for facet, value in filters:
+            self.filters.setdefault(facet, set()).add(value)
+        self.session.excluded.clear()
+        for facet, value in exclude:
+            self.session.excluded.setdefault(facet, set()).add(value)
+        self.session.set_query(query)
+        search = self.query_one(SearchBar)  # type: ignore[attr-defined]
+        if search.value != query:
+            with search.prevent(search.Changed):
+                search.value = query
+        self.run_search()  # type: ignore[attr-defined]
+
+    def session_fields(self) -> dict[str, Any]:
+        current = self.query_one(ResultList).current  # type: ignore[attr-defined]
+        view = "new" if self.filters.get("state") == {"new"} else \
+            "bookmarks" if self.filters.get("bookmarked") == {"yes"} else "results"
+        return {"query": self.query_one(SearchBar).value,  # type: ignore[attr-defined]
+                "filters": tuple(sorted((f, v) for f, values in self.filters.items() for v in values)),
+                "exclude": self.exclude_pairs(), "sort": self.session.sort,
+                "selected": current.paper.key if current else self._restore_key, "view": view}
+
+    def save_session_if_changed(self, in_worker: bool = True) -> None:
+        """Called every few seconds and when the screen closes; writes only when something changed."""
+        if not self.session_ready:
+            return
+        wanted = self.session_fields()
+        if wanted == self._saved_session:
+            return
+        self._saved_session = wanted
+        if in_worker:
+            self.save_session_worker(wanted)
+        else:
+            self._save_session(wanted)
+
+    @work(thread=True, group="session", exit_on_error=False, description="save the session")
+    def save_session_worker(self, wanted: dict[str, Any]) -> None:
+        self._save_session(wanted)
+
+    def _save_session(self, wanted: dict[str, Any]) -> None:
+        try:
+            self.sessions.save(**{k: v for k, v in wanted.items() if k in {f.name for f in fields(Session)}})
+        except Exception:  # the session is a convenience: never let it break quitting or browsing
+            self._saved_session = None
+
+    # -- read state ------------------------------------------------------------------------------------------
+
+    def action_open_paper(self) -> None:
+        """Opening a paper in the reader (enter) counts as reading it: marked read quietly (``r`` takes it back).
+        The reader following the cursor does not: that is skimming."""
+        super().action_open_paper()  # type: ignore[misc]
+        hit = self.query_one(ResultList).current  # type: ignore[attr-defined]
+        if hit is not None and self.row_state(hit.paper.key):
+            self.reading_worker("seen", [hit.paper.key], hit.paper.title)
+
+    def action_new_view(self) -> None:
+        """Papers first seen since the previous session, newest listing first (press again for everything)."""
+        if self.filters.get("state") == {"new"}:
+            del self.filters["state"]
+        else:
+            self.filters["state"] = {"new"}
+            self.session.sort_index = SORT_ORDERS.index("date")
+        self.run_search()  # type: ignore[attr-defined]
+
+    def action_toggle_read(self) -> None:
+        paper = self.current_paper()  # type: ignore[attr-defined]
+        if paper is not None:
+            already = paper.key in self.state_sets.get("read", ())
+            self.reading_worker("unread" if already else "read", [paper.key], paper.title)
+
+    def action_dismiss_paper(self) -> None:
+        paper = self.current_paper()  # type: ignore[attr-defined]
+        if paper is not None:
+            self.reading_worker("dismiss", [paper.key], paper.title)
+
+    def action_mark_all_read(self) -> None:
+        if self.library is not None:
+            self.reading_worker("read", None, "")
+
+    def action_undo_reading(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)  # type: ignore[attr-defined]
+            return
+        what, undo = self.undo_stack.pop()
+        self.reading_worker("restore", list(undo), what, undo)
+
+    @work(thread=True, group="readstate", exit_on_error=False, description="save read state")
+    def reading_worker(self, change: str, keys: list[str] | None, title: str, undo: dict | None = None) -> None:
+        """``keys`` None: every paper the current search lists (``R``), not only the loaded rows."""
+        try:
+            if keys is None:
+                request = self.session.request()
+                everything = SearchRequest(request.query, request.filters, page_size=100_000, with_facets=False,
+                                           with_snippets=False, exclude=request.exclude)
+                assert self.library is not None
+                marks = self.bookmarks.keys()  # type: ignore[attr-defined]
+                found = self.library.search(everything, marks, user_facets=self.user_facets())
+                keys = [h.paper.key for h in found.hits]
+                title = f"{len(keys)} papers"
+            if change == "restore":
+                assert undo is not None
+                self.readstate.restore(undo)
+                self.post_message(ReadStateChanged(f"Undone: {title}", None))  # type: ignore[attr-defined]
+                return
+            if change == "seen":
+                self.readstate.mark_read(keys)
+                self.post_message(ReadStateChanged("", None, keys))  # type: ignore[attr-defined]
+                return
+            if change == "dismiss":
+                done = self.readstate.dismiss(keys)
+                text = "Not interested"
+            else:
+                done = self.readstate.mark_read(keys, read=change == "read")
+                text = "Marked read" if change == "read" else "Marked unread"
+            self.post_message(ReadStateChanged(f"{text}: {title} (u undoes)", done))  # type: ignore
+        except Exception as err:  # read-only data directory, lock held too long
+            self.post_message(ReadStateChanged(  # type: ignore[attr-defined]
+                f"Could not save the read state ({type(err).__name__}: {err}); nothing was changed", None))
+
+    def on_read_state_changed(self, message: ReadStateChanged) -> None:
+        if message.seen:  # opened in the reader: redraw its row, no notice and no new search
+            read = self.state_sets.get("read", frozenset()) | set(message.seen)
+            self.state_sets = {**self.state_sets, "read": read}
+            self.query_one(ResultList).refresh_marks(self.bookmarks.keys())  # type: ignore[attr-defined]
+            return
+        if message.undo is not None:
+            self.undo_stack = [*self.undo_stack, (message.message.split(": ", 1)[-1], message.undo)][-UNDO_DEPTH:]
+        self.notify(message.message, markup=False)  # type: ignore[attr-defined]
+        self.run_search()  # type: ignore[attr-defined]
+
+    # -- watches and excluded values -------------------------------------------------------------------------
+
+    def action_save_watch(self) -> None:
+        request = self.session.request()
+        shown = " ".join([*(f"{f}={v}" for f, v in request.filters), *(f"not {f}={v}" for f, v in request.exclude)])
+
+        def named(name: str | None) -> None:
+            if name:
+                self.save_watch_worker(name, request)
+        self.app.push_screen(WatchNameScreen(request.query, shown), named)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="watches", exit_on_error=False, description="save a watch")
+    def save_watch_worker(self, name: str, request: SearchRequest) -> None:
+        try:
+            watch = self.watches.save(name, request.query, request.filters, request.exclude)
+            self.post_message(WatchSaved(f"Saved watch: {watch.name}"))  # type: ignore[attr-defined]
+        except Exception as err:
+            self.post_message(WatchSaved(f"Could not save the watch ({type(err).__name__}: {err})"))  # type: ignore
+
+    def on_watch_saved(self, message: WatchSaved) -> None:
+        self.notify(message.message, markup=False)  # type: ignore[attr-defined]
+
+    def action_show_watches(self) -> None:
+        if self.library is not None:
+            self.count_watches_worker()
+
+    @work(thread=True, exclusive=True, group="watches-count", exit_on_error=False, description="count watches")
+    def count_watches_worker(self) -> None:
+        assert self.library is not None
+        facets = self.user_facets()
+        marks = self.bookmarks.keys()  # type: ignore[attr-defined]
+        rows = []
+        for watch in self.watches.all():
+            options = {"page_size": 1, "with_facets": False, "with_snippets": False}
+            total = self.library.search(watch.request(**options), marks, user_facets=facets).total
+            unread = self.library.search(watch.request(unread_only=True, **options), marks,
+                                         user_facets=facets).total
+            rows.append((watch, unread, total))
+        self.post_message(WatchesCounted(rows))  # type: ignore[attr-defined]
+
+    def on_watches_counted(self, message: WatchesCounted) -> None:
+        for notice in self.watches.messages:
+            self.notify(notice, severity="warning", markup=False)  # type: ignore[attr-defined]
+        self.watches.messages.clear()
+        self.app.push_screen(WatchesScreen(message.rows), self.run_watch)  # type: ignore[attr-defined]
+
+    def run_watch(self, watch: Watch | None) -> None:
+        if watch is None:
+            return
+        self.apply_search(watch.query, watch.filters, watch.exclude)
+        self.query_one(ResultList).focus()  # type: ignore[attr-defined]
+
+    def on_facet_list_excluded(self, message: FacetList.Excluded) -> None:
+        """``-`` on a facet value: leave it out (press again to take it back)."""
+        excluded = self.session.excluded
+        values = excluded.setdefault(message.facet, set())
+        values.symmetric_difference_update({message.value})
+        if not values:
+            del excluded[message.facet]
+        self.filters.get(message.facet, set()).discard(message.value)
+        self.run_search()  # type: ignore[attr-defined]
