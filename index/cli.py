@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .clean import one_line
-from .export import FORMATS, export_bookmarks
+from .export import FORMATS, export_bookmarks, write_export
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
 
@@ -76,12 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     blist = bsub.add_parser("list")
     blist.add_argument("--tag")
     blist.add_argument("--json", action="store_true")
+    blist.add_argument("--removed", action="store_true", help="list removed bookmarks (restorable) instead")
     badd = bsub.add_parser("add")
     badd.add_argument("key")
     badd.add_argument("--tag", action="append", default=[])
     badd.add_argument("--note", default="")
-    bremove = bsub.add_parser("remove")
+    bremove = bsub.add_parser("remove", help="remove a bookmark (kept as removed until emptied)")
     bremove.add_argument("key")
+    brestore = bsub.add_parser("restore", help="bring back a removed bookmark with its tags and note")
+    brestore.add_argument("key")
+    bsub.add_parser("empty-removed", help="forget the removed bookmarks for good")
     btag = bsub.add_parser("tag")
     btag.add_argument("key")
     btag.add_argument("tags", nargs="+")
@@ -92,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     bexport = bsub.add_parser("export")
     bexport.add_argument("format", choices=FORMATS)
     bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
+    bexport.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     bimport = bsub.add_parser("import")
     bimport.add_argument("file", help="a JSON export")
     return parser
@@ -198,7 +203,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                             page=args.page, page_size=args.limit, with_facets=args.facets)
     bookmarks = BookmarkStore()
     with _open_library() as library:
-        results = library.search(request, bookmarks=bookmarks.keys())
+        results = library.search(request, bookmarks=library.resolve_keys(bookmarks.keys()))
     for note in results.notes:
         _err(f"note: {note}")
     if results.suggestion:
@@ -225,11 +230,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     with _open_library() as library:
         paper = library.get(args.key)
+        bookmark = paper and BookmarkStore().find(paper.key, library.resolve_keys)
     if paper is None:
         _err(f"paperdeck: no paper with key {args.key!r} (keys are shown by: paperdeck search)")
         return 1
     data = paper.to_dict()
-    data["bookmarked"] = args.key in BookmarkStore()
+    data["bookmarked"] = bookmark is not None
     if args.json:
         _out_json(data)
         return 0
@@ -339,6 +345,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     for message in store.messages:
         _err(f"paperdeck: {message}")
     action = args.action
+    if action == "list" and args.removed:
+        return _list_removed(store, args)
     if action == "list":
         items = [b for b in store.all() if not args.tag or args.tag in b.tags]
         if args.json:
@@ -361,7 +369,19 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         if not store.remove(args.key):
             _err(f"paperdeck: {args.key!r} is not bookmarked")
             return 1
-        print(f"removed bookmark {args.key}")
+        print(f"removed bookmark {args.key} (undo: paperdeck bookmarks restore {args.key})")
+        return 0
+    if action == "restore":
+        try:
+            restored = store.restore(args.key)
+        except KeyError:
+            _err(f"paperdeck: {args.key!r} is not among the removed bookmarks (see: paperdeck bookmarks list --removed)")
+            return 1
+        print(f"restored bookmark {one_line(restored.title)}")
+        return 0
+    if action == "empty-removed":
+        count = store.empty_removed()
+        print(f"forgot {count} removed bookmark{'s' if count != 1 else ''}")
         return 0
     if action in ("tag", "note"):
         try:
@@ -378,8 +398,13 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     if action == "export":
         text = export_bookmarks(store.all(), args.format)
         if args.output:
-            Path(args.output).expanduser().write_text(text, encoding="utf-8")
-            print(f"wrote {len(store)} bookmarks to {args.output}")
+            try:
+                written = write_export(text, Path(args.output), overwrite=args.force)
+            except FileExistsError:
+                raise UsageError(f"{args.output} exists: add --force to overwrite it") from None
+            except OSError as err:
+                raise UsageError(f"cannot write {args.output}: {err.strerror}") from None
+            print(f"wrote {len(store)} bookmarks to {written}")
         else:
             sys.stdout.write(text)
         return 0
@@ -393,6 +418,16 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         print(f"imported {added} new bookmarks ({len(store)} in all)")
         return 0
     raise UsageError(f"unknown bookmarks action {action!r}")
+
+
+def _list_removed(store: BookmarkStore, args: argparse.Namespace) -> int:
+    items = store.removed()
+    if args.json:
+        _out_json([r.to_dict() for r in items])
+        return 0
+    for r in items:
+        print(f"{one_line(r.bookmark.title)}\n    removed {r.removed_at}  key {r.bookmark.key}")
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -11,10 +11,14 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 
+from . import locations
 from .bookmarks import Bookmark
+from .durable import atomic_write_text
 
 FORMATS = ("bibtex", "markdown", "csv", "json")
+EXTENSIONS = {"bibtex": "bib", "markdown": "md", "csv": "csv", "json": "json"}
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
                    "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
@@ -99,3 +103,23 @@ def export_bookmarks(bookmarks: list[Bookmark], fmt: str) -> str:
     if fmt not in exporters:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     return exporters[fmt](bookmarks)
+
+
+def default_export_path(fmt: str) -> Path:
+    """``<data dir>/exports/paperdeck-bookmarks.<ext>``: a known place, not wherever the app was started."""
+    return locations.exports_dir() / f"paperdeck-bookmarks.{EXTENSIONS[fmt]}"
+
+
+def write_export(text: str, path: Path, overwrite: bool = False) -> Path:
+    """Write an export atomically and return its full path; ``FileExistsError`` unless ``overwrite``.
+
+    Why refuse by default: the path may name a file the user cares about (another export, their thesis .bib);
+    replacing it must be a decision they confirmed.
+    """
+    target = path.expanduser().resolve()
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder", str(target))
+    atomic_write_text(target, text)
+    return target

@@ -77,6 +77,13 @@ def bookmarks_path() -> Path:
     return data_dir() / "bookmarks.json"
 
 
+def exports_dir() -> Path:
+    """Where exported bookmark files go by default (never the current directory, which may be a clone)."""
+    path = data_dir() / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def settings_path() -> Path:
     """App settings such as the chosen theme."""
     return config_dir() / "settings.json"
@@ -97,4 +104,5 @@ def describe() -> dict[str, str]:
         "records": str(record_store_path()),
         "manifest": str(manifest_path()),
         "bookmarks": str(bookmarks_path()),
+        "exports": str(data_dir() / "exports"),
     }
