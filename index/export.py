@@ -7,6 +7,7 @@ and a stray bracket would break a Markdown link.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import re
@@ -121,5 +122,8 @@ def write_export(text: str, path: Path, overwrite: bool = False) -> Path:
         raise FileExistsError(str(target))
     if target.is_dir():
         raise IsADirectoryError(21, "is a folder", str(target))
-    atomic_write_text(target, text)
+    try:
+        atomic_write_text(target, text)
+    except FileExistsError as err:  # a file where a folder of the path should be: not "exists, overwrite?"
+        raise NotADirectoryError(errno.ENOTDIR, "part of the path is a file, not a folder", str(target)) from err
     return target

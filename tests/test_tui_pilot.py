@@ -123,13 +123,18 @@ async def test_copy_code_link(seeded_home, fake_clipboard) -> None:
 
 
 async def test_open_in_browser(seeded_home, monkeypatch) -> None:
+    from paperdeck.tui.screens import main_reading
+
     app = make_app()
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    monkeypatch.setattr(main_reading, "open_in_browser", lambda url: (opened.append(url) or True, "opened"))
     async with app.run_test(size=SIZE) as pilot:
         main = await search_for(pilot, "pruning")
         await pilot.press("escape", "o")
-        assert opened == [main.query_one(ResultList).current.paper.url]
+        await settle(pilot)
+        url = main.query_one(ResultList).current.paper.url
+        assert opened == [url]
+        assert notifications(app)[-1] == f"Opened the paper link in the browser: {url}"
 
 
 async def test_similar_papers_and_opening_one_in_place(seeded_home) -> None:

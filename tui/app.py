@@ -29,6 +29,9 @@ PALETTE_COMMANDS = [
     ("Copy code link", "Copy the code repository link (c)", "action_copy_code"),
     ("Copy Markdown link", "Copy [title](link) (m)", "action_copy_markdown"),
     ("Open in browser", "Open the paper page (o)", "action_open_browser"),
+    ("Zoom", "Give the reader (or the list) the whole screen (z)", "action_zoom"),
+    ("Undo bookmark removal", "Bring back the last removed bookmark with its tags and note (u)",
+     "action_undo_remove"),
     ("Similar papers", "Papers like the current one (s)", "action_similar"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
@@ -38,7 +41,7 @@ class PaperdeckApp(App[None]):
     """The terminal paper browser."""
 
     TITLE = "paperdeck"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "reading.tcss"]
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax"),
         Binding("q", "quit", "Quit", id="quit"),

@@ -92,3 +92,12 @@ class BookmarksChanged(Message):
 
     key: str
     message: str
+    undo_key: str | None = None  # a bookmark that was removed: ``u`` brings it back
+
+
+@dataclass
+class LinkOpened(Message):
+    """A link was handed to the web browser (when none is found, ``ClipboardCopied`` reports the copy)."""
+
+    url: str
+    message: str

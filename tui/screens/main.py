@@ -35,6 +35,7 @@ from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from .main_actions import MainScreenActions
+from .main_reading import READING_BINDINGS, MainScreenReading
 from .main_workers import MainScreenWorkers
 
 DEBOUNCE_SECONDS = 0.01  # pause in typing before searching; stale answers are dropped anyway
@@ -44,7 +45,7 @@ MEDIUM_WIDTH = 110
 NARROW_WIDTH = 80
 
 
-class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
+class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
@@ -65,6 +66,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         Binding("X", "clear_filters", "Clear filters", id="clear_filters", show=False),
         Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
         Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True),
+        *READING_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -86,6 +88,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self._search_again = False  # the query changed while a search was running
         self._typed_at: float | None = None  # first keystroke not yet answered on screen
         self.paint_latencies: list[float] = []  # keystroke -> frame with its results (ms), for the benchmark
+        self.init_reading()
 
     # -- layout ----------------------------------------------------------------------------------------------
 
@@ -136,6 +139,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
         self.query_one("#body").display = True
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
+        self.bookmark_keys_worker()
         self.run_search()
         self.query_one(SearchBar).focus()
 
@@ -150,7 +154,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
             return  # an answer to an older request: the user has typed on since
         results = message.results
         result_list = self.query_one(ResultList)
-        marks = self.bookmarks.keys()
+        marks = frozenset(h.paper.key for h in results.hits if h.bookmarked)  # old bookmark keys resolved
         self.answered_generation = message.generation
         if message.append:
             self.loading_more = False
@@ -184,7 +188,9 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
 
     @on(BookmarksChanged)
     def bookmarks_changed(self, message: BookmarksChanged) -> None:
-        self.notify(message.message, markup=False)
+        self.notify(message.message, markup=False, timeout=10 if message.undo_key else 5)
+        if message.undo_key:
+            self.undo_keys.append(message.undo_key)
         marks = self.bookmarks.keys()
         self.query_one(ResultList).refresh_row(message.key, marks)
         reader = self.query_one(Reader)
@@ -205,6 +211,7 @@ class MainScreen(MainScreenActions, MainScreenWorkers, Screen[None]):
     def library_changed(self, message: LibraryChanged) -> None:
         self.query_one("#loading").display = False
         self.notify(message.summary, markup=False)
+        self.bookmark_keys_worker()
         self.run_search()
 
     def check_for_changes(self) -> None:

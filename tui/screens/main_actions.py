@@ -6,8 +6,6 @@ thin handlers behind the bindings, each a few lines.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.binding import Binding
 
 from paperdeck.index.export import markdown_link
@@ -16,9 +14,7 @@ from ..widgets.filter_pane import FilterPanes
 from ..widgets.reader import Reader, SimilarList
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
-from .export import ExportScreen
 from .help import HelpScreen
-from .tags_note import TagsNoteScreen
 
 
 class MainScreenActions:
@@ -32,6 +28,7 @@ class MainScreenActions:
         if result_list.display:
             result_list.focus()
         self.remove_class("show-filters")
+        self.leave_zoom()
 
     def action_open_paper(self) -> None:
         """Open the highlighted paper and move into the reader (escape comes back)."""
@@ -41,6 +38,7 @@ class MainScreenActions:
         reader = self.query_one(Reader)
         if reader.paper is None or reader.paper.key != hit.paper.key:
             self.open_in_reader(hit.paper)
+        self.read_full_screen()
         reader.focus()
 
     def action_toggle_bookmark(self) -> None:
@@ -57,13 +55,8 @@ class MainScreenActions:
 
     def action_edit_tags(self) -> None:
         paper = self.current_paper()
-        if paper is None:
-            return
-
-        def saved(result: tuple[list[str], str] | None) -> None:
-            if result is not None:
-                self.bookmark_worker(paper, tags=result[0], note=result[1])
-        self.app.push_screen(TagsNoteScreen(paper.title, self.bookmarks.get(paper.key)), saved)
+        if paper is not None:
+            self.edit_tags_and_note(paper)
 
     def _copy(self, text: str | None, what: str) -> None:
         if text:
@@ -91,8 +84,7 @@ class MainScreenActions:
     def action_open_browser(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self.app.open_url(paper.url)
-            self.notify(f"Opening {paper.url}", markup=False)
+            self.open_link(paper.url)
 
     def action_similar(self) -> None:
         paper = self.current_paper()
@@ -158,12 +150,6 @@ class MainScreenActions:
         rows += [("j / k", "move down / up in lists"), ("space", "select a filter value"),
                  ("x", "clear one filter pane"), ("tab", "next pane")]
         return rows
-
-    def export(self) -> None:
-        def chosen(result: tuple[str, Path] | None) -> None:
-            if result is not None:
-                self.export_worker(*result)
-        self.app.push_screen(ExportScreen(), chosen)
 
     def rebuild(self) -> None:
         if self.library is not None:

@@ -6,14 +6,12 @@ Why a separate module: each worker only calls the library (or pyperclip) and rep
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
 from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.export import export_bookmarks
 from paperdeck.index.models import Paper, SearchRequest
 
 if TYPE_CHECKING:
@@ -46,7 +44,7 @@ class MainScreenWorkers:
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def search_worker(self, request: SearchRequest, generation: int, append: bool = False) -> None:
         assert self.library is not None
-        results = self.library.search(request, bookmarks=self.bookmarks.keys())
+        results = self.library.search(request, bookmarks=self.library.resolve_keys(self.bookmarks.keys()))
         if not get_current_worker().is_cancelled:
             self.post_message(SearchFinished(generation, results, append))
 
@@ -67,20 +65,18 @@ class MainScreenWorkers:
             self.post_message(PaperPrepared(paper.key, title, abstract))
 
     @work(thread=True, group="bookmarks", exit_on_error=False, description="save bookmarks")
-    def bookmark_worker(self, paper: Paper, tags: list[str] | None = None, note: str | None = None) -> None:
+    def bookmark_worker(self, paper: Paper) -> None:
+        undo_key = None
         try:
-            if tags is None and note is None:
-                now_marked = self.bookmarks.toggle(paper)
-                message = ("Bookmarked: " if now_marked else "Removed bookmark: ") + paper.title
+            self.adopt_old_key(paper)
+            if self.bookmarks.toggle(paper):
+                message = "Bookmarked: " + paper.title
             else:
-                if paper.key not in self.bookmarks:
-                    self.bookmarks.add_paper(paper)
-                self.bookmarks.set_tags(paper.key, tags or [])
-                self.bookmarks.set_note(paper.key, note or "")
-                message = "Saved tags and note: " + paper.title
+                undo_key = paper.key
+                message = f"Removed bookmark: {paper.title} (u brings it back, with its tags and note)"
         except Exception as err:  # read-only data dir, disk full, lock held too long
             message = f"Could not save the bookmark ({type(err).__name__}: {err}); nothing was changed"
-        self.post_message(BookmarksChanged(paper.key, message))
+        self.post_message(BookmarksChanged(paper.key, message, undo_key))
 
     @work(thread=True, group="clipboard", exit_on_error=False, description="copy")
     def clipboard_worker(self, text: str, what: str) -> None:
@@ -102,13 +98,3 @@ class MainScreenWorkers:
             self.library.progress = None
         summary = f"Rebuilt the index: {self.library.stats().papers} papers."
         self.post_message(LibraryChanged(" ".join([summary, *problems])))
-
-    @work(thread=True, group="export", exit_on_error=False, description="export bookmarks")
-    def export_worker(self, fmt: str, path: Path) -> None:
-        try:
-            path.write_text(export_bookmarks(self.bookmarks.all(), fmt), encoding="utf-8")
-            self.app.call_from_thread(self.notify, f"Exported {len(self.bookmarks)} bookmarks to {path}",
-                                      markup=False)
-        except (OSError, ValueError) as err:
-            self.app.call_from_thread(self.notify, f"Could not export to {path}: {err}", severity="error",
-                                      markup=False)
