@@ -20,7 +20,8 @@ def open_in_browser(url: str) -> tuple[bool, str]:
         browser = webbrowser.get()
     except webbrowser.Error:
         return False, "no browser found"
-    if type(browser) is webbrowser.GenericBrowser:  # a console browser, run in the foreground of this terminal
+    if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(browser, webbrowser.BackgroundBrowser):
+        # a console browser: it would run in the foreground of this very terminal
         return False, f"only a console browser ({browser.name}) was found"
     try:
         opened = browser.open(url)
