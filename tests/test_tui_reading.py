@@ -282,3 +282,69 @@ async def test_o_without_a_browser_copies_the_link_and_says_so(seeded_home, fake
         url = main.query_one(ResultList).current.paper.url
         assert fake_clipboard == [url]
         assert notifications(app)[-1] == "Copied the paper link instead (no browser found) via OSC 52 and xclip"
+
+
+OLD_KEY = "compressing-features-for-learning-with-noisy-labels"
+NEW_KEY = "2206.99999"
+
+
+@pytest.fixture
+def renamed_paper(seeded_home, tmp_path: Path):
+    """A seed paper that a later source matched to an arXiv id (new key), bookmarked under its old key."""
+    import json
+
+    from paperdeck.index.bookmarks import Bookmark
+    from paperdeck.index.library import Library
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([{"paper": {"id": NEW_KEY, "title": "Compressing Features for Learning with Noisy "
+                                           "Labels", "summary": "An abstract.", "authors": [{"name": "A. B"}]},
+                                 "publishedAt": "2022-06-30"}]))
+    with Library() as library:
+        library.add([feed])
+        assert library.get(OLD_KEY).key == NEW_KEY
+    BookmarkStore().add(Bookmark(key=OLD_KEY, title="old title", url="https://huggingface.co/papers?q=x",
+                                 added_at="2026-01-01T00:00:00Z", tags=("kept",), note="my note"))
+    return seeded_home
+
+
+async def test_a_bookmark_under_an_old_key_gets_its_star_and_filter(renamed_paper, monkeypatch) -> None:
+    """Without moving the bookmark (the move is switched off here), the stars and the filter resolve old keys."""
+    monkeypatch.setattr(main_reading.MainScreenReading, "bookmark_keys_worker", lambda self: None)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "compressing features noisy labels")
+        hit = main.query_one(ResultList).current
+        assert hit.paper.key == NEW_KEY and hit.bookmarked
+        assert "★ bookmarked" in str(main.query_one(ResultList).get_option_at_index(0).prompt)
+        await pilot.press("B")
+        main = await settle(pilot)
+        assert main.results.total == 1 and main.results.hits[0].paper.key == NEW_KEY
+
+
+async def test_opening_the_app_moves_old_key_bookmarks_and_refreshes_their_links(renamed_paper) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await settle(pilot)
+        await app.workers.wait_for_complete()
+        main = await settle(pilot)
+    store = BookmarkStore()
+    assert store.keys() == {NEW_KEY}
+    mark = store.get(NEW_KEY)
+    assert (mark.tags, mark.note, mark.url) == (("kept",), "my note", f"https://arxiv.org/abs/{NEW_KEY}")
+    assert any("Moved 1 bookmark to the papers' new keys" in n for n in notifications(app))
+
+
+async def test_similar_titles_render_latex_like_the_list(seeded_home) -> None:
+    from paperdeck.index.models import SimilarPaper
+    from paperdeck.tui.widgets.reader import SimilarList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "pruning")
+        other = Paper(key="p-adic", title="On $p$-adic Heights and $\\alpha$-Stable Laws", abstract="A.",
+                      url="https://arxiv.org/abs/2401.00009")
+        similar = main.query_one(SimilarList)
+        similar.show_similar([SimilarPaper(other, 1.0, ("heights", "laws"))])
+        prompt = str(similar.get_option_at_index(0).prompt)
+        assert prompt.startswith("On p-adic Heights and α-Stable Laws\n") and "$" not in prompt
