@@ -4,6 +4,7 @@ draft, a failed save, export that never overwrites silently, and ``o`` saying wh
 from __future__ import annotations
 
 import errno
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from textual.widgets import Input, Static, TextArea
 from paperdeck.index import locations
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.models import Link, PageSeen, Paper
-from paperdeck.tui import clipboard
 from paperdeck.tui.screens import main_reading
 from paperdeck.tui.screens.export import ExportScreen
 from paperdeck.tui.screens.tags_note import TagsNoteScreen
@@ -20,32 +20,25 @@ from paperdeck.tui.testing import make_app, settle
 from paperdeck.tui.widgets.paper_links import link_identity
 from paperdeck.tui.widgets.reader import LinkList, Reader
 from paperdeck.tui.widgets.result_list import ResultList
+from test_tui_pilot import fake_clipboard, notifications  # noqa: F401  (a fixture)
+from test_tui_pilot import search_for as pilot_search_for
 
 SIZE = (120, 40)
 
 
-@pytest.fixture
-def fake_clipboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    copied: list[str] = []
-
-    def fake(text: str, timeout: float = 3.0) -> tuple[bool, str]:
-        copied.append(text)
-        return True, "xclip"
-    monkeypatch.setattr(clipboard, "copy_with_pyperclip", fake)
-    return copied
-
-
 async def search_for(pilot, text: str):
-    await pilot.press("slash")
-    pilot.app.screen.query_one("#search", Input).value = ""
-    await pilot.press(*text)
-    main = await settle(pilot)
+    """Search, then leave the search box for the list (where the reading keys work)."""
+    main = await pilot_search_for(pilot, text)
     await pilot.press("escape")
     return main
 
 
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
+@asynccontextmanager
+async def app_after_search(text: str = "pruning", size: tuple[int, int] = SIZE):
+    """The app with ``text`` searched and the list focused: yields (app, pilot, main screen)."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot, await search_for(pilot, text)
 
 
 def shown(widget: Static) -> str:
@@ -53,9 +46,7 @@ def shown(widget: Static) -> str:
 
 
 async def test_undo_brings_back_a_removed_bookmark_with_its_tags_and_note(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         paper = main.query_one(ResultList).current.paper
         BookmarkStore().save_tags_and_note(paper, ["to-read", "llm"], "first line\nsecond line")
         await pilot.press("b")
@@ -73,9 +64,7 @@ async def test_undo_brings_back_a_removed_bookmark_with_its_tags_and_note(seeded
 
 
 async def test_escape_keeps_the_draft_and_ctrl_s_saves_a_multi_line_note(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         paper = main.query_one(ResultList).current.paper
         await pilot.press("t")
         await pilot.pause()
@@ -104,9 +93,7 @@ async def test_escape_keeps_the_draft_and_ctrl_s_saves_a_multi_line_note(seeded_
 
 
 async def test_escape_without_changes_just_closes(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("escape")
@@ -118,9 +105,7 @@ async def test_a_failed_save_keeps_the_typed_text_on_screen_and_says_so(seeded_h
     def disk_full(self, paper, tags, note):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(BookmarkStore, "save_tags_and_note", disk_full)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         paper = main.query_one(ResultList).current.paper
         await pilot.press("t")
         await pilot.pause()
@@ -136,9 +121,7 @@ async def test_a_failed_save_keeps_the_typed_text_on_screen_and_says_so(seeded_h
 
 
 async def test_export_defaults_to_the_exports_folder_and_refuses_to_overwrite(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         await pilot.press("b")
         await settle(pilot)
         main.export()
@@ -160,9 +143,7 @@ async def test_export_defaults_to_the_exports_folder_and_refuses_to_overwrite(se
 
 
 async def test_export_to_an_unwritable_place_keeps_the_dialog_and_says_why(seeded_home, tmp_path: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         main.export()
         await pilot.pause()
         blocker = tmp_path / "a-file"
@@ -175,9 +156,7 @@ async def test_export_to_an_unwritable_place_keeps_the_dialog_and_says_why(seede
 
 
 async def test_full_screen_reader_at_80x24_shows_the_abstract(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        main = await search_for(pilot, "temporal grounding tuning")
+    async with app_after_search("temporal grounding tuning", size=(80, 24)) as (app, pilot, main):
         await pilot.press("enter")
         await settle(pilot)
         assert main.has_class("reading")
@@ -193,9 +172,7 @@ async def test_full_screen_reader_at_80x24_shows_the_abstract(seeded_home) -> No
 
 
 async def test_z_zooms_the_focused_pane(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         await pilot.press("z")
         assert main.has_class("zoom-list") and not main.query_one(Reader).display
         await pilot.press("z")
@@ -226,9 +203,7 @@ async def test_reader_links_are_distinct_numbered_and_work_by_number(seeded_home
                                                                      monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr(main_reading, "open_in_browser", lambda url: (opened.append(url) or True, "opened"))
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         paper = paper_with_everything()
         main.open_in_reader(paper, with_similar=False)
         await settle(pilot)
@@ -253,9 +228,7 @@ async def test_reader_links_are_distinct_numbered_and_work_by_number(seeded_home
 
 
 async def test_reader_shows_summary_keywords_publication_date_and_the_search_link_notice(seeded_home) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         main.open_in_reader(paper_with_everything(), with_similar=False)
         await settle(pilot)
         text = {part: shown(main.query_one(f"#{part}", Static))
@@ -274,9 +247,7 @@ async def test_reader_shows_summary_keywords_publication_date_and_the_search_lin
 
 async def test_o_without_a_browser_copies_the_link_and_says_so(seeded_home, fake_clipboard, monkeypatch) -> None:
     monkeypatch.setattr(main_reading, "open_in_browser", lambda url: (False, "no browser found"))
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         await pilot.press("o")
         await settle(pilot)
         url = main.query_one(ResultList).current.paper.url
@@ -311,9 +282,7 @@ def renamed_paper(seeded_home, tmp_path: Path):
 async def test_a_bookmark_under_an_old_key_gets_its_star_and_filter(renamed_paper, monkeypatch) -> None:
     """Without moving the bookmark (the move is switched off here), the stars and the filter resolve old keys."""
     monkeypatch.setattr(main_reading.MainScreenReading, "bookmark_keys_worker", lambda self: None)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "compressing features noisy labels")
+    async with app_after_search("compressing features noisy labels") as (app, pilot, main):
         hit = main.query_one(ResultList).current
         assert hit.paper.key == NEW_KEY and hit.bookmarked
         assert "★ bookmarked" in str(main.query_one(ResultList).get_option_at_index(0).prompt)
@@ -339,9 +308,7 @@ async def test_similar_titles_render_latex_like_the_list(seeded_home) -> None:
     from paperdeck.index.models import SimilarPaper
     from paperdeck.tui.widgets.reader import SimilarList
 
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        main = await search_for(pilot, "pruning")
+    async with app_after_search() as (app, pilot, main):
         other = Paper(key="p-adic", title="On $p$-adic Heights and $\\alpha$-Stable Laws", abstract="A.",
                       url="https://arxiv.org/abs/2401.00009")
         similar = main.query_one(SimilarList)
