@@ -13,12 +13,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .clean import one_line
-from .export import FORMATS, export_bookmarks, write_export
+from .cli_bookmarks import BookmarkCommandError, add_bookmarks_parser, run_bookmarks_command
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
 
@@ -71,34 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="remove a source (papers seen elsewhere stay)")
     remove.add_argument("source", help="path, file name or id as shown by 'paperdeck stats'")
 
-    bookmarks = sub.add_parser("bookmarks", help="list, change, export or import bookmarks")
-    bsub = bookmarks.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    blist = bsub.add_parser("list")
-    blist.add_argument("--tag")
-    blist.add_argument("--json", action="store_true")
-    blist.add_argument("--removed", action="store_true", help="list removed bookmarks (restorable) instead")
-    badd = bsub.add_parser("add")
-    badd.add_argument("key")
-    badd.add_argument("--tag", action="append", default=[])
-    badd.add_argument("--note", default="")
-    bremove = bsub.add_parser("remove", help="remove a bookmark (kept as removed until emptied)")
-    bremove.add_argument("key")
-    brestore = bsub.add_parser("restore", help="bring back a removed bookmark with its tags and note")
-    brestore.add_argument("key")
-    bsub.add_parser("empty-removed", help="forget the removed bookmarks for good")
-    btag = bsub.add_parser("tag")
-    btag.add_argument("key")
-    btag.add_argument("tags", nargs="+")
-    btag.add_argument("--replace", action="store_true", help="replace the tags instead of adding")
-    bnote = bsub.add_parser("note")
-    bnote.add_argument("key")
-    bnote.add_argument("text")
-    bexport = bsub.add_parser("export")
-    bexport.add_argument("format", choices=FORMATS)
-    bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
-    bexport.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
-    bimport = bsub.add_parser("import")
-    bimport.add_argument("file", help="a JSON export")
+    add_bookmarks_parser(sub)
     return parser
 
 
@@ -341,93 +313,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_bookmarks(args: argparse.Namespace) -> int:
-    store = BookmarkStore()
-    for message in store.messages:
-        _err(f"paperdeck: {message}")
-    action = args.action
-    if action == "list" and args.removed:
-        return _list_removed(store, args)
-    if action == "list":
-        items = [b for b in store.all() if not args.tag or args.tag in b.tags]
-        if args.json:
-            _out_json([b.to_dict() for b in items])
-        else:
-            for b in items:
-                tags = f"  [{', '.join(b.tags)}]" if b.tags else ""
-                print(f"{one_line(b.title)}{one_line(tags)}\n    {b.url}  key {b.key}")
-        return 0
-    if action == "add":
-        with _open_library() as library:
-            paper = library.get(args.key)
-        if paper is None:
-            _err(f"paperdeck: no paper with key {args.key!r}")
-            return 1
-        store.add_paper(paper, tags=args.tag, note=args.note)
-        print(f"bookmarked {one_line(paper.title)}")
-        return 0
-    if action == "remove":
-        if not store.remove(args.key):
-            _err(f"paperdeck: {args.key!r} is not bookmarked")
-            return 1
-        print(f"removed bookmark {args.key} (undo: paperdeck bookmarks restore {args.key})")
-        return 0
-    if action == "restore":
-        try:
-            restored = store.restore(args.key)
-        except KeyError:
-            _err(f"paperdeck: {args.key!r} is not among the removed bookmarks (see: paperdeck bookmarks list --removed)")
-            return 1
-        print(f"restored bookmark {one_line(restored.title)}")
-        return 0
-    if action == "empty-removed":
-        count = store.empty_removed()
-        print(f"forgot {count} removed bookmark{'s' if count != 1 else ''}")
-        return 0
-    if action in ("tag", "note"):
-        try:
-            if action == "tag":
-                b = store.set_tags(args.key, args.tags) if args.replace else store.add_tags(args.key, args.tags)
-                print(f"tags: {', '.join(b.tags)}")
-            else:
-                store.set_note(args.key, args.text)
-                print("note saved")
-        except KeyError:
-            _err(f"paperdeck: {args.key!r} is not bookmarked (add it first: paperdeck bookmarks add KEY)")
-            return 1
-        return 0
-    if action == "export":
-        text = export_bookmarks(store.all(), args.format)
-        if args.output:
-            try:
-                written = write_export(text, Path(args.output), overwrite=args.force)
-            except FileExistsError:
-                raise UsageError(f"{args.output} exists: add --force to overwrite it") from None
-            except OSError as err:
-                raise UsageError(f"cannot write {args.output}: {err.strerror}") from None
-            print(f"wrote {len(store)} bookmarks to {written}")
-        else:
-            sys.stdout.write(text)
-        return 0
-    if action == "import":
-        try:
-            added = store.import_json(Path(args.file).expanduser().read_text(encoding="utf-8"))
-        except OSError as err:
-            raise UsageError(f"cannot read {args.file}: {err.strerror}") from None
-        except ValueError as err:
-            raise UsageError(f"{args.file} is not a bookmark export: {err}") from None
-        print(f"imported {added} new bookmarks ({len(store)} in all)")
-        return 0
-    raise UsageError(f"unknown bookmarks action {action!r}")
-
-
-def _list_removed(store: BookmarkStore, args: argparse.Namespace) -> int:
-    items = store.removed()
-    if args.json:
-        _out_json([r.to_dict() for r in items])
-        return 0
-    for r in items:
-        print(f"{one_line(r.bookmark.title)}\n    removed {r.removed_at}  key {r.bookmark.key}")
-    return 0
+    try:
+        return run_bookmarks_command(args, _open_library)
+    except BookmarkCommandError as err:
+        raise UsageError(str(err)) from None
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
