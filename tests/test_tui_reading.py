@@ -167,6 +167,12 @@ async def test_full_screen_reader_at_80x24_shows_the_abstract(seeded_home) -> No
         assert visible.height >= 5  # several lines of the abstract on the first screen, not just a glimpse
         first_words = " ".join(reader.paper.abstract.split()[:3])
         assert first_words in shown(abstract)
+        await pilot.press("j", "j")  # scrolls like less
+        assert reader.scroll_y == 2
+        await pilot.press("G")
+        assert reader.scroll_y == reader.max_scroll_y > 2
+        await pilot.press("g")
+        assert reader.scroll_y == 0
         await pilot.press("escape")
         assert not main.has_class("reading") and app.focused is main.query_one(ResultList)
 

@@ -122,10 +122,17 @@ class SimilarList(OptionList):
 class Reader(VerticalScroll):
     """Shows one paper. Content is set by the screen; nothing here runs a search."""
 
-    BINDINGS = [Binding(str(n), f"pick_link({n})", f"Link {n}", show=False, id=f"pick_link_{n}")
-                for n in range(1, MAX_LINKS + 1)]
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="reader_down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="reader_up"),
+        Binding("space", "page_down", "Page down", show=False, id="reader_page_down"),
+        Binding("g", "scroll_home", "Top", show=False, id="reader_top"),
+        Binding("G", "scroll_end", "End", show=False, id="reader_end"),
+        *(Binding(str(n), f"pick_link({n})", f"Link {n}", show=False, id=f"pick_link_{n}")
+          for n in range(1, MAX_LINKS + 1)),
+    ]
     HELP = ("The paper's title, where it was listed, its abstract and links. **n**/**N** jump between matches, "
-            "**1**-**9** pick a link (**o** opens, **y** copies it), **s** loads similar papers, **y**/**c**/**m** "
+            "**j**/**k**, **space**, **g**/**G** scroll, **1**-**9** pick a link (**o** opens, **y** copies it), **s** loads similar papers, **y**/**c**/**m** "
             "copy links, **o** opens the paper in the browser, **z** gives the reader the whole screen.")
 
     def __init__(self) -> None:
