@@ -321,3 +321,17 @@ async def test_similar_titles_render_latex_like_the_list(seeded_home) -> None:
         similar.show_similar([SimilarPaper(other, 1.0, ("heights", "laws"))])
         prompt = str(similar.get_option_at_index(0).prompt)
         assert prompt.startswith("On p-adic Heights and α-Stable Laws\n") and "$" not in prompt
+
+
+async def test_the_full_screen_reader_gives_way_to_the_search_box_and_to_an_empty_result(seeded_home) -> None:
+    async with app_after_search() as (app, pilot, main):
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main.has_class("reading")
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input) and not main.has_class("reading")
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        main.query_one("#search", Input).value = "zzzzqqq"
+        await settle(pilot)
+        assert not main.has_class("reading") and main.query_one("#empty").display

@@ -311,6 +311,7 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         if results.total:
             return
         self.query_one(Reader).clear()
+        self.leave_zoom()  # nothing to read: show the empty state
         lines = [Content.assemble("No papers match ", plain(results.request.query or "(everything)", "bold"),
                                   " with the current filters." if self.filters else ".")]
         if results.suggestion:

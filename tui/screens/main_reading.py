@@ -67,6 +67,15 @@ class MainScreenReading:
     def leave_zoom(self) -> None:
         self.remove_class("reading", "zoom-list")
 
+    def on_descendant_focus(self, event: object) -> None:
+        """A zoomed pane gives way when focus leaves it (``/`` to the hidden search box, ``f`` to the filters)."""
+        focused = self.focused
+        if focused is None:
+            return
+        in_reader = self.query_one(Reader) in focused.ancestors_with_self
+        if (self.has_class("reading") and not in_reader) or (self.has_class("zoom-list") and in_reader):
+            self.leave_zoom()
+
     # -- links -----------------------------------------------------------------------------------------------
 
     def on_link_chosen(self, message: LinkChosen) -> None:
