@@ -183,7 +183,7 @@ class BookmarkStore:
     """Load, change and save bookmarks safely. Each change is one locked read-modify-write."""
 
     path: Path = field(default_factory=locations.bookmarks_path)
-    lock_timeout: float = 10.0
+    lock_timeout: float = 30.0  # as long as the library waits for its writer: a busy, slow disk is not an error
     messages: list[str] = field(default_factory=list)
     _cache: _Contents = field(default_factory=_Contents, repr=False)
     _cache_mtime: float | None = field(default=None, repr=False)
