@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from .bookmarks import BookmarkStore
 from .clean import one_line
 from .export import FORMATS, export_bookmarks, write_export
+from .library import LibraryBusy
 
-if TYPE_CHECKING:  # the library (Whoosh) is opened only by the commands that need it
+if TYPE_CHECKING:
     from .library import Library
 
 
@@ -99,7 +100,7 @@ def run_bookmarks_command(args: argparse.Namespace, open_library: Callable[[], L
     if action in ("tag", "note"):
         return _tag_or_note(store, args)
     if action == "export":
-        return _export(store, args)
+        return _export(store, args, open_library)
     if action == "import":
         try:
             added = store.import_json(Path(args.file).expanduser().read_text(encoding="utf-8"))
@@ -151,7 +152,12 @@ def _tag_or_note(store: BookmarkStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(store: BookmarkStore, args: argparse.Namespace) -> int:
+def _export(store: BookmarkStore, args: argparse.Namespace, open_library: Callable[[], Library]) -> int:
+    try:  # links and ids as the library knows them now: a bookmark saved with a search link gets the arXiv one
+        with open_library() as library:
+            store.refresh_from(library.get)
+    except (LibraryBusy, OSError) as err:
+        _err(f"paperdeck: note: exporting the bookmarks as saved (could not read the library: {err})")
     text = export_bookmarks(store.all(), args.format)
     if not args.output:
         sys.stdout.write(text)

@@ -82,3 +82,20 @@ def test_a_bookmark_under_an_old_key_is_found_by_the_bookmarked_filter(seeded_ho
     assert hit["key"] == "2206.99999" and hit["bookmarked"] is True
     code, out, _ = run(capsys, "show", "2206.99999", "--json")
     assert json.loads(out)["bookmarked"] is True
+
+
+def test_export_uses_the_arxiv_link_once_the_library_knows_the_id(seeded_home: Path, tmp_path: Path,
+                                                                 capsys) -> None:
+    """A bookmark saved (or imported) with the search link of a pages-only paper exports the real link."""
+    feed = tmp_path / "daily.json"
+    feed.write_text(json.dumps([{"paper": {"id": "2206.99999", "title": TITLE, "summary": "An abstract.",
+                                           "authors": [{"name": "Ada Lovelace"}]}, "publishedAt": "2022-06-30"}]))
+    assert run(capsys, "add", str(feed))[0] == 0
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({"bookmarks": [{"key": "2206.99999", "title": TITLE,
+                                                "url": "https://huggingface.co/papers?q=Compressing"}]}))
+    assert run(capsys, "bookmarks", "import", str(stale))[0] == 0
+    code, out, _ = run(capsys, "bookmarks", "export", "bibtex")
+    assert code == 0
+    assert "url = {https://arxiv.org/abs/2206.99999}" in out and "eprint = {2206.99999}" in out
+    assert out.startswith("@misc{lovelace2022compressing,")
