@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .clean import one_line
 from .cli_bookmarks import BookmarkCommandError, add_bookmarks_parser, run_bookmarks_command
+from .cli_fetch import add_fetch_parser, cmd_fetch
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("source", help="path, file name or id as shown by 'paperdeck stats'")
 
     add_bookmarks_parser(sub)
+    add_fetch_parser(sub)
     return parser
 
 
@@ -321,7 +323,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add, "search": cmd_search, "show": cmd_show, "similar": cmd_similar, "stats": cmd_stats,
-    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks,
+    "rebuild": cmd_rebuild, "remove": cmd_remove, "bookmarks": cmd_bookmarks, "fetch": cmd_fetch,
 }
 
 

@@ -17,16 +17,21 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-__all__ = ["atomic_write_text", "load_json_recovering", "save_json_with_backup", "file_lock", "Timeout"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "load_json_recovering", "save_json_with_backup", "file_lock", "Timeout"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new content, never a mix."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a hidden ``.tmp`` file and a rename: complete or absent, never torn."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

@@ -94,6 +94,17 @@ def library_lock_path() -> Path:
     return cache_dir() / "library.lock"
 
 
+def fetched_sources_dir(kind: str) -> Path:
+    """Where ``paperdeck fetch`` keeps what it downloads (``hf``, ``arxiv``), as ordinary source files.
+
+    With the user data rather than the cache: the downloads are sources a rebuild reads, and a listing that has
+    changed since (today's upvotes) cannot be downloaded again as it was.
+    """
+    path = data_dir() / "sources" / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def describe() -> dict[str, str]:
     """Every location by name, for ``paperdeck stats`` and the README."""
     return {

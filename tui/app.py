@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .fetch_today import fetch_commands
 from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
@@ -92,3 +93,4 @@ class PaperdeckApp(App[None]):
             return
         for title, help_text, name in PALETTE_COMMANDS:
             yield SystemCommand(title, help_text, getattr(main, name))
+        yield from fetch_commands(main)
