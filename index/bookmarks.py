@@ -61,6 +61,9 @@ class Bookmark:
         tags = data.get("tags") or []
         if not isinstance(tags, list):
             raise ValueError(f"bookmark {data['key']!r}: 'tags' must be a list")
+        authors = data.get("authors") or []
+        if not isinstance(authors, list):
+            raise ValueError(f"bookmark {data['key']!r}: 'authors' must be a list")
         return cls(
             key=data["key"],
             title=str(data.get("title") or data["key"]),
@@ -68,11 +71,11 @@ class Bookmark:
             added_at=str(data.get("added_at") or _now()),
             tags=tuple(clean_tags(str(t) for t in tags)),
             note=str(data.get("note") or ""),
-            code_url=data.get("code_url") or None,
-            arxiv_id=data.get("arxiv_id") or None,
-            authors=tuple(str(a) for a in data.get("authors") or () if a),
+            code_url=_optional_text(data, "code_url"),
+            arxiv_id=_optional_text(data, "arxiv_id"),
+            authors=tuple(str(a) for a in authors if a),
             year=str(data["year"]) if data.get("year") else None,
-            doi=data.get("doi") or None,
+            doi=_optional_text(data, "doi"),
         )
 
     @classmethod
@@ -90,6 +93,17 @@ class Bookmark:
             year=paper.year,
             doi=paper.doi,
         )
+
+
+def _optional_text(data: dict[str, Any], name: str) -> str | None:
+    """A field the exporters format as text: a ``doi: 5`` (hand edit, foreign export) is refused here, on load
+    and on import, rather than crashing ``bookmarks export`` later."""
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"bookmark {data['key']!r}: {name!r} must be text, not {type(value).__name__}")
+    return value
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -362,7 +376,10 @@ class BookmarkStore:
 
     def import_json(self, text: str) -> int:
         """Merge bookmarks from an export; existing ones keep their data, new ones are added. Returns added."""
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("not readable as JSON (nested too deeply)") from None
         items = data.get("bookmarks") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValueError("expected a JSON list of bookmarks (or an object with a 'bookmarks' list)")

@@ -65,7 +65,7 @@ def save_json_with_backup(path: Path, data: Any) -> None:
         try:
             current = path.read_bytes()
             json.loads(current.decode("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             current = None  # never let a corrupt file overwrite the last good backup
         if current is not None:
             atomic_write_text(backup_path(path), current.decode("utf-8"))
@@ -118,10 +118,14 @@ def _try_load(path: Path, validate: Callable[[Any], Any]) -> Any:
         return _Problem("not UTF-8")
     except ValueError as err:
         return _Problem(f"not JSON: {err.msg} at line {err.lineno}" if hasattr(err, "msg") else "not JSON")
+    except Exception as err:  # JSON nested a thousand deep (RecursionError), a file too big for memory...
+        return _Problem(f"not readable as JSON ({type(err).__name__})")
     try:
         return validate(data)
     except (ValueError, TypeError, KeyError, AttributeError) as err:
         return _Problem(f"wrong shape: {err}")
+    except Exception as err:  # whatever else a hand-edited file provokes: the file is unusable, not the program
+        return _Problem(f"wrong shape ({type(err).__name__})")
 
 
 def file_lock(path: Path, timeout: float = 10.0) -> FileLock:

@@ -17,6 +17,7 @@ postings) for speed, with the public per-posting API as the fallback.
 from __future__ import annotations
 
 import pickle
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
@@ -26,6 +27,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
+
+from .integrity import reading_error
+from .query import check_cancelled
 
 CACHE_POSTINGS = 4_000_000  # postings kept decoded (8 bytes each: 32 MB), least recently used dropped first
 CACHE_POSITIONS = 4_000_000  # (document, position) pairs kept for phrases (8 bytes each: 32 MB)
@@ -68,6 +72,7 @@ class QueryEvaluator:
         self._lengths: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if type(weighting) is BM25F else None
+        self._cancel: threading.Event | None = None
 
     # -- posting arrays ---------------------------------------------------------------------------------------
 
@@ -80,10 +85,10 @@ class QueryEvaluator:
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` as Whoosh's scorer sees it (decoded from one byte)."""
         if fieldname not in self._lengths:
-            parts = []
-            for reader, _offset in self._leaves:
-                parts.append(np.array([reader.doc_field_length(d, fieldname, 0) or 0
-                                       for d in range(reader.doc_count_all())], dtype=np.float64))
+            try:
+                parts = [_field_lengths(reader, fieldname) for reader, _offset in self._leaves]
+            except Exception as err:
+                raise reading_error(f"field lengths of {fieldname!r}", err, partial(_probe_lengths, fieldname)) from err
             self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[fieldname]
 
@@ -104,8 +109,17 @@ class QueryEvaluator:
 
     # -- evaluation -------------------------------------------------------------------------------------------
 
-    def evaluate(self, q: wq.Query) -> Dense:
-        """Every matching document (mask) and its score, for the whole tree."""
+    def evaluate(self, q: wq.Query, cancel: threading.Event | None = None) -> Dense:
+        """Every matching document (mask) and its score, for the whole tree. Setting ``cancel`` (from another
+        thread) stops the evaluation before its next term with ``SearchCancelled``."""
+        self._cancel = cancel
+        try:
+            return self._evaluate(q)
+        finally:
+            self._cancel = None
+
+    def _evaluate(self, q: wq.Query) -> Dense:
+        check_cancelled(self._cancel)
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.And) and type(q) is wq.And:
@@ -113,32 +127,32 @@ class QueryEvaluator:
             negatives = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
             if not positives:
                 return self._whoosh(q)
-            mask, score = self.evaluate(positives[0])
+            mask, score = self._evaluate(positives[0])
             mask = mask.copy()
             score = score.copy()
             for sub in positives[1:]:
-                sub_mask, sub_score = self.evaluate(sub)
+                sub_mask, sub_score = self._evaluate(sub)
                 mask &= sub_mask
                 score += sub_score
             for sub in negatives:  # Whoosh intersects with an inverse matcher, which scores 1.0
-                mask &= ~self.evaluate(sub)[0]
+                mask &= ~self._evaluate(sub)[0]
                 score += 1.0
             return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
         if type(q) is wq.Or and not q.scale and not q.minmatch:
             mask = np.zeros(self.size, dtype=bool)
             score = np.zeros(self.size, dtype=np.float64)
             for sub in q.subqueries:
-                sub_mask, sub_score = self.evaluate(sub)
+                sub_mask, sub_score = self._evaluate(sub)
                 mask |= sub_mask
                 score += sub_score
             return mask, self._boosted(score, q.boost)
         if type(q) is wq.AndNot:
-            mask, score = self.evaluate(q.a)
-            mask = mask & ~self.evaluate(q.b)[0]
+            mask, score = self._evaluate(q.a)
+            mask = mask & ~self._evaluate(q.b)[0]
             return mask, self._boosted(np.where(mask, score, 0.0), q.boost)
         if type(q) is wq.AndMaybe:
-            mask, score = self.evaluate(q.a)
-            _, extra = self.evaluate(q.b)
+            mask, score = self._evaluate(q.a)
+            _, extra = self._evaluate(q.b)
             return mask, self._boosted(np.where(mask, score + extra, 0.0), q.boost)
         if type(q) is wq.Phrase and q.slop == 1 and len(q.words) > 1 and self._bm25 is not None:
             return self._phrase(q)
@@ -215,10 +229,15 @@ class QueryEvaluator:
         btext = self._searcher.schema[fieldname].to_bytes(text)
         doc_parts, value_parts = [], []
         for reader, offset in self._leaves:
-            if (fieldname, btext) in reader:
+            try:
+                if (fieldname, btext) not in reader:
+                    continue
                 docs, values = read(reader.postings(fieldname, btext))
-                doc_parts.append(docs + offset)
-                value_parts.append(values)
+            except Exception as err:  # a torn block: TypeError, struct.error, EOFError, zlib.error...
+                raise reading_error(f"postings of {fieldname}:{text}", err,
+                                    partial(_probe_postings, fieldname, btext)) from err
+            doc_parts.append(docs + offset)
+            value_parts.append(values)
         if not doc_parts:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=second_type)
         return np.concatenate(doc_parts).astype(np.int32), np.concatenate(value_parts).astype(second_type)
@@ -227,7 +246,10 @@ class QueryEvaluator:
         """A subtree numpy does not handle (a phrase, a range...): Whoosh matches and scores it."""
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float64)
-        top = self._searcher.search(q, limit=None).top_n
+        try:
+            top = self._searcher.search(q, limit=None).top_n
+        except Exception as err:
+            raise reading_error(f"matches of {q}", err, partial(_probe_search, q)) from err
         if top:
             ids = np.fromiter((d for _, d in top), dtype=np.int64, count=len(top))
             mask[ids] = True
@@ -251,6 +273,31 @@ def ranked(mask: np.ndarray, score: np.ndarray, start: int, end: int) -> list[tu
         candidates, scores = candidates[keep], scores[keep]
     order = np.lexsort((candidates, -scores))[start:end]
     return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _field_lengths(reader, fieldname: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.array([reader.doc_field_length(d, fieldname, 0) or 0 for d in range(reader.doc_count_all())],
+                    dtype=np.float64)
+
+
+def _probe_postings(fieldname: str, btext: bytes, searcher) -> None:  # type: ignore[no-untyped-def]
+    """Read one term's postings in every segment through Whoosh's public matcher API."""
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (fieldname, btext) in reader:
+            matcher = reader.postings(fieldname, btext)
+            while matcher.is_active():
+                matcher.id(), matcher.weight(), matcher.value()
+                matcher.next()
+
+
+def _probe_lengths(fieldname: str, searcher) -> None:  # type: ignore[no-untyped-def]
+    for sub, _offset in searcher.leaf_searchers():
+        _field_lengths(sub.reader(), fieldname)
+
+
+def _probe_search(q: wq.Query, searcher) -> None:  # type: ignore[no-untyped-def]
+    searcher.search(q, limit=None)
 
 
 def _read_matcher_values(m) -> tuple[np.ndarray, list[bytes]]:  # type: ignore[no-untyped-def]

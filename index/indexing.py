@@ -7,9 +7,13 @@ failed commit always cancelled) is the part of the library that performance work
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as windex
@@ -21,6 +25,43 @@ from .vocabulary import WordCounts, paper_words
 
 PARALLEL_BATCH = 2000  # papers in one write from which indexing is split across processes
 Report = Callable[[int, int, str], None]
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_forking_parent: int | None = None  # set while a parallel writer may fork its sub-writers
+
+
+def _die_with_parent() -> None:
+    """In a forked sub-writer: ask the kernel to SIGKILL this process when its parent dies.
+
+    Why: a ``paperdeck add`` or ``rebuild`` killed with SIGKILL has no chance to stop the sub-writers Whoosh
+    forked; they kept running (and holding hundreds of MB) for as long as their input queue stayed open.
+    """
+    parent = _forking_parent
+    if parent is None:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died between the fork and the prctl call
+        os._exit(1)
+
+
+if sys.platform.startswith("linux"):
+    os.register_at_fork(after_in_child=_die_with_parent)
+
+
+@contextmanager
+def _children_die_with_me(options: dict[str, object]) -> Iterator[None]:
+    """While a parallel writer runs, every process it forks is killed by the kernel if this one dies."""
+    global _forking_parent
+    if "procs" not in options:
+        yield
+        return
+    _forking_parent = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_parent = None
 
 
 def writer_options(batch: int) -> dict[str, object]:
@@ -43,39 +84,43 @@ def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     """A new index of every paper in ``store`` in the empty ``directory``; the vocabulary goes to ``store``."""
     ix = windex.create_in(str(directory), build_schema())
     total = store.count()
-    writer = ix.writer(**writer_options(total))
-    words = WordCounts()
-    analyzer = ix.schema["abstract"].analyzer
-    try:
-        for n, paper in enumerate(store.iter_papers()):
-            if n % 50 == 0:
-                report(n, total, "indexing papers")
-            writer.add_document(**paper_document(paper))
-            words.add(paper_words(analyzer, paper))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    options = writer_options(total)
+    with _children_die_with_me(options):
+        writer = ix.writer(**options)
+        words = WordCounts()
+        analyzer = ix.schema["abstract"].analyzer
+        try:
+            for n, paper in enumerate(store.iter_papers()):
+                if n % 50 == 0:
+                    report(n, total, "indexing papers")
+                writer.add_document(**paper_document(paper))
+                words.add(paper_words(analyzer, paper))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
     store.add_words(words.rows())
 
 
 def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float) -> None:
     """Bring the index in line with the record store for ``keys`` (one commit)."""
-    writer = ix.writer(timeout=timeout, **writer_options(len(keys)))
-    words = WordCounts()
-    analyzer = ix.schema["abstract"].analyzer
-    try:
-        for n, key in enumerate(keys):
-            if n % 50 == 0:
-                report(n, len(keys), "indexing papers")
-            paper = store.get(key, follow_aliases=False)
-            if paper is None:
-                writer.delete_by_term("key", key)
-            else:
-                writer.update_document(**paper_document(paper))
-                words.add(paper_words(analyzer, paper))
-        writer.commit()
-    except BaseException:
-        writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
-        raise
+    options = writer_options(len(keys))
+    with _children_die_with_me(options):
+        writer = ix.writer(timeout=timeout, **options)
+        words = WordCounts()
+        analyzer = ix.schema["abstract"].analyzer
+        try:
+            for n, key in enumerate(keys):
+                if n % 50 == 0:
+                    report(n, len(keys), "indexing papers")
+                paper = store.get(key, follow_aliases=False)
+                if paper is None:
+                    writer.delete_by_term("key", key)
+                else:
+                    writer.update_document(**paper_document(paper))
+                    words.add(paper_words(analyzer, paper))
+            writer.commit()
+        except BaseException:
+            writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
+            raise
     store.add_words(words.rows())

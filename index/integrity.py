@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as windex
@@ -18,6 +19,46 @@ from .durable import atomic_write_text
 from .schema import SCHEMA_VERSION
 
 STAMP_FILE = "paperdeck-stamp.json"
+Probe = Callable[[object], object]  # redoes a failed read through Whoosh's public API, given a fresh searcher
+
+
+class IndexDamaged(Exception):
+    """A read of Whoosh's files failed: the index may be damaged.
+
+    Raised only by the code that reads the index files (posting lists, field lengths, columns), never for a
+    bug elsewhere, so the library rebuilds only for this. ``probe`` repeats the failed read through Whoosh's
+    public API on a freshly opened index; ``confirm_damage`` runs it before anything is moved.
+    """
+
+    def __init__(self, reason: str, probe: Probe | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.probe = probe
+
+
+def reading_error(what: str, err: Exception, probe: Probe | None) -> IndexDamaged:
+    """The ``IndexDamaged`` for a failed read of ``what``."""
+    return IndexDamaged(f"{what} unreadable ({type(err).__name__})", probe)
+
+
+def confirm_damage(index_dir: Path, damage: IndexDamaged) -> str | None:
+    """Why the index is damaged, or None if it reads fine (then the failure was not the files' fault).
+
+    The whole-index check first (stamp, file signatures, table of contents); then the failed read again, on a
+    fresh open of the index and through Whoosh's public API, so a bug in paperdeck's own decoding of a healthy
+    block is never taken for damage.
+    """
+    ix, reason = open_whole_index(index_dir)
+    if ix is None:
+        return reason
+    if damage.probe is None:
+        return None
+    try:
+        with ix.searcher() as searcher:
+            damage.probe(searcher)
+    except Exception as err:  # Whoosh raises TypeError, struct.error, EOFError, zlib.error... on torn blocks
+        return damage.reason if type(err) is type(damage.__cause__) else f"{damage.reason}, then {type(err).__name__}"
+    return None
 
 
 def file_signature(path: Path) -> list[object] | None:

@@ -2,8 +2,11 @@
 
 It owns the source manifest, the record store and the Whoosh index, keeps the derived two in step with the
 manifest, and serialises writers across processes with a lock file. Why derived data is checked on every open:
-the index is not crash-safe (a torn table of contents raises on open), so paperdeck treats any doubt about it
-as a reason to rebuild from the sources, moving the broken copy aside rather than deleting it.
+the index is not crash-safe (a torn table of contents raises on open), so a damaged index or store is rebuilt
+from the sources, the broken copy moved aside rather than deleted. Why only then: another process writing
+(the lock held, SQLite busy) or a full disk says nothing about the files, and moving a store another process is
+writing loses its work; so those are reported ("library busy", "No space left on device") and readers answer
+from the last committed state meanwhile.
 """
 
 from __future__ import annotations
@@ -11,34 +14,31 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as windex
 
 from . import locations
-from .durable import Timeout, file_lock
-from .integrity import move_aside, open_whole_index, read_stamp, write_stamp
+from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
-from .schema import build_schema
 from .indexing import PARALLEL_BATCH, build_index, index_keys
+from .query import SearchCancelled
+from .recovery import READING_BUSY, LibraryRecovery
 from .search import EngineClosed, SearchEngine
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
-from .store import Manifest, RecordStore, SourceEntry, now
+from .store import LibraryBusy, Manifest, RecordStore, SourceEntry, now
 
-
-
-class LibraryBusy(Exception):
-    """Another process is writing the library; the caller should wait or try again."""
+__all__ = ["Library", "LibraryBusy", "UnknownSource", "IndexDamaged", "SearchCancelled"]
 
 
 class UnknownSource(LookupError):
     """``remove`` was given a source that is not in the library (or matches several)."""
 
 
-class Library:
+class Library(LibraryRecovery):
     """Sources in, search results out. Open with ``Library.open()``; close when done."""
 
     def __init__(self, progress: Progress | None = None, write_timeout: float = 30.0) -> None:
@@ -48,6 +48,8 @@ class Library:
         self.write_timeout = write_timeout
         self.progress = progress
         self._index_dir = locations.index_dir()
+        self._recovered: set[tuple[int, int]] = set()  # index generations already rebuilt after damage
+        self._prune_leftovers()
         self.manifest = Manifest(locations.manifest_path())
         if self.manifest.message:
             self.messages.append(self.manifest.message)
@@ -76,36 +78,6 @@ class Library:
 
     # -- opening and recovering ------------------------------------------------------------------------------
 
-    def _open_store(self) -> RecordStore:
-        path = locations.record_store_path()
-        try:
-            store = RecordStore(path)
-            store.check()
-            return store
-        except sqlite3.DatabaseError as err:
-            kept = move_aside(path, extra_suffixes=("-wal", "-shm"))
-            self.messages.append(f"record store was unreadable ({err}); kept as {kept.name}, rebuilding")
-            self._rebuild_announced = True
-            return RecordStore(path)
-
-    def _open_index(self) -> windex.Index:
-        ix, reason = open_whole_index(self._index_dir)
-        if ix is not None:
-            return ix
-        if reason not in ("missing", None):
-            # Another process may be between its commit and its stamp: look again while holding the lock.
-            with self._writing():
-                ix, reason = open_whole_index(self._index_dir)
-                if ix is not None:
-                    return ix
-                kept = move_aside(self._index_dir)
-                self.messages.append(f"index {reason}: kept as {kept.name}, rebuilt from the sources")
-                self._rebuild_announced = True
-        self._index_dir.mkdir(parents=True, exist_ok=True)
-        ix = windex.create_in(str(self._index_dir), build_schema())
-        write_stamp(self._index_dir, "")  # empty library stamp: forces a rebuild from the manifest below
-        return ix
-
     def _ensure_consistent(self) -> None:
         """First run: ingest the seeds. Afterwards: rebuild when the derived stores lag the manifest."""
         if not self.manifest.path.exists():
@@ -113,23 +85,14 @@ class Library:
             return
         if self._derived_is_current():
             return
-        with self._writing():  # a writer in another process may just be finishing: decide under the lock
-            self.manifest.reload()
-            if self._derived_is_current():
-                self._reopen_index()
-                return
-            if self.manifest.sources and not self._rebuild_announced:
-                self.messages.append("index out of date with the source list: rebuilt")
-            self._rebuild_locked()
-
-    def _derived_is_current(self) -> bool:
-        wanted = self.manifest.stamp()
-        return read_stamp(self._index_dir) == wanted and self.store.get_meta("stamp") == wanted
-
-    def _reopen_index(self) -> None:
-        self._engine.close()
-        self._ix = windex.open_dir(str(self._index_dir))
-        self._engine = SearchEngine(self._ix, self.store)
+        if not self._try_lock():  # another process is writing: answer from its last commit, never wait or
+            if READING_BUSY not in self.messages:  # rebuild under it; the next refresh sees its work
+                self.messages.append(READING_BUSY)
+            return
+        try:
+            self._catch_up_locked()
+        finally:
+            self._held_lock.release()
 
     def _invalidate_stamps(self) -> None:
         """Mark the derived stores as in flux before changing them: a crash from here on forces a rebuild."""
@@ -155,19 +118,6 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the library's inter-process write lock; another writer for too long -> ``LibraryBusy``."""
-        lock = file_lock(locations.library_lock_path(), timeout=self.write_timeout)
-        try:
-            lock.acquire()
-        except Timeout as err:
-            raise LibraryBusy("index busy: another paperdeck process is writing; try again shortly") from err
-        try:
-            yield
-        finally:
-            lock.release()
-
     def add(self, paths: Iterable[str | Path], year: int | None = None) -> list[SourceReport]:
         """Add files and folders. Unchanged files are skipped; a bad file changes nothing already indexed."""
         files: list[SourceFile] = []
@@ -182,46 +132,16 @@ class Library:
     def add_files(self, files: list[SourceFile], year: int | None = None) -> list[SourceReport]:
         reports: list[SourceReport] = []
         with self._writing():
-            self.manifest.reload()
+            self._catch_up_locked()
             affected: set[str] = set()
             renamed: dict[str, str] = {}
-            invalidated = False
-            for n, source in enumerate(files, start=1):
-                self._report_progress(n - 1, len(files), f"reading {source.name}")
-                try:
-                    digest, size = source.digest()
-                except OSError as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
-                    continue
-                known = self.manifest.sources.get(source.id)
-                if known and known.sha256 == digest and known.year == year:
-                    reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
-                    continue
-                try:
-                    papers, warnings_list = source.open(year, self.progress)
-                except SourceRejected as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.reason))
-                    continue
-                except OSError as err:
-                    reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
-                    continue
-                if not invalidated:
-                    self._invalidate_stamps()
-                    invalidated = True
-                change = self.store.replace_source(source.id, papers, keep_if_empty=True)
-                warnings = [str(w) for w in warnings_list]
-                if change.count == 0:
-                    reports.append(SourceReport(source.id, "skipped", reason="no papers found",
-                                                warnings=tuple(warnings)))
-                    continue
-                affected |= change.affected
-                renamed.update(change.renamed)
-                status = "updated" if source.id in self.manifest.sources else "added"
-                self.manifest.sources[source.id] = SourceEntry(
-                    id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
-                    papers=change.count, warnings=warnings[:50])
-                reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
-                                            warnings=tuple(warnings)))
+            before = (self.store.get_meta("stamp"), read_stamp(self._index_dir))
+            try:
+                invalidated = self._add_each(files, year, reports, affected, renamed)
+            except BaseException:
+                if not affected:  # nothing was stored (a full disk, a busy store): the library is as it was
+                    self._restore_stamps(*before)
+                raise  # else stored but not indexed: the invalid stamps make the next start rebuild
             if invalidated:
                 self._index_keys(affected)
                 self._commit_manifest()
@@ -229,6 +149,60 @@ class Library:
                     self._migrate_bookmarks(renamed)
             self._report_progress(len(files), len(files), "done")
         return reports
+
+    def _add_each(self, files: list[SourceFile], year: int | None, reports: list[SourceReport],
+                  affected: set[str], renamed: dict[str, str]) -> bool:
+        """Store each file's papers (one transaction per file), collecting the keys to index. Returns whether
+        the derived stores were marked as in flux."""
+        invalidated = False
+        for n, source in enumerate(files, start=1):
+            self._report_progress(n - 1, len(files), f"reading {source.name}")
+            try:
+                digest, size = source.digest()
+            except OSError as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                continue
+            known = self.manifest.sources.get(source.id)
+            if known and known.sha256 == digest and known.year == year:
+                reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
+                continue
+            try:
+                papers, warnings_list = source.open(year, self.progress)
+            except SourceRejected as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.reason))
+                continue
+            except OSError as err:
+                reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+                continue
+            if not invalidated:
+                self._invalidate_stamps()
+                invalidated = True
+            change = self.store.replace_source(source.id, papers, keep_if_empty=True)
+            warnings = [str(w) for w in warnings_list]
+            if change.count == 0:
+                reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+                                            warnings=tuple(warnings)))
+                continue
+            affected |= change.affected
+            renamed.update(change.renamed)
+            status = "updated" if source.id in self.manifest.sources else "added"
+            self.manifest.sources[source.id] = SourceEntry(
+                id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
+                papers=change.count, warnings=warnings[:50])
+            reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
+                                        warnings=tuple(warnings)))
+        return invalidated
+
+    def _restore_stamps(self, store_stamp: str | None, index_stamp: str | None) -> None:
+        """Best effort: put back the stamps from before an add that stored nothing (on a full disk this may
+        fail too; then the next start rebuilds)."""
+        try:
+            if store_stamp is not None and self.store.get_meta("stamp") == "writing":
+                self.store.set_meta("stamp", store_stamp)
+            if index_stamp is not None and read_stamp(self._index_dir) == "writing":
+                write_stamp(self._index_dir, index_stamp)
+        except (OSError, sqlite3.Error):
+            pass
 
     def _migrate_bookmarks(self, renamed: dict[str, str]) -> None:
         """Papers that gained an arXiv id changed key: move their bookmarks along (old keys also resolve)."""
@@ -242,7 +216,7 @@ class Library:
     def remove(self, source: str) -> SourceReport:
         """Drop one source; papers also seen in another source stay."""
         with self._writing():
-            self.manifest.reload()
+            self._catch_up_locked()
             entry = self._find_source(source)
             self._invalidate_stamps()
             affected = self.store.replace_source(entry.id, []).affected
@@ -339,36 +313,30 @@ class Library:
         self.store.set_meta("stamp", stamp)
         write_stamp(self._index_dir, stamp)
 
-    def _report_progress(self, done: int, total: int, label: str) -> None:
-        if self.progress is not None:
-            self.progress(done, total, label)
-
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
+    def search(self, request: SearchRequest | str, bookmarks: frozenset[str] = frozenset(),
+               cancel: threading.Event | None = None) -> SearchResults:
+        """One search. ``cancel``: set it (from any thread) to stop this search at its next term with
+        ``SearchCancelled`` (the app cancels a search a newer one supersedes).
+
+        Only ``IndexDamaged`` (raised by the code reading Whoosh's files) leads to a rebuild, and only once
+        the damage is confirmed and once per index generation; every other exception reaches the caller.
+        """
         if isinstance(request, str):
             request = SearchRequest(query=request)
         try:
-            return self._engine.search(request, bookmarks)
-        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
-            return self._engine.search(request, bookmarks)
-        except ValueError:
-            raise  # a bad filter: the caller's mistake, not the index's
-        except Exception as err:  # damage that only shows when a postings block is read: rebuild, retry once
-            self.recover(f"index failed while searching ({type(err).__name__})")
-            return self._engine.search(request, bookmarks)
+            return self._search(request, bookmarks, cancel)
+        except IndexDamaged as damage:
+            self._recover_from(damage)
+            return self._search(request, bookmarks, cancel)
 
-    def recover(self, reason: str) -> None:
-        """Move the current index aside and rebuild it from the sources (the record store is rebuilt too)."""
-        with self._writing():
-            self._engine.close()
-            kept = move_aside(self._index_dir)
-            self._index_dir.mkdir(parents=True, exist_ok=True)
-            self._ix = windex.create_in(str(self._index_dir), build_schema())
-            self._engine = SearchEngine(self._ix, self.store)
-            write_stamp(self._index_dir, "")
-        self.messages.append(f"{reason}: kept as {kept.name}, rebuilt from the sources")
-        self.rebuild()
+    def _search(self, request: SearchRequest, bookmarks: frozenset[str],
+                cancel: threading.Event | None) -> SearchResults:
+        try:
+            return self._engine.search(request, bookmarks, cancel)
+        except EngineClosed:  # a rebuild swapped in a new index between the lookup and the search: use it
+            return self._engine.search(request, bookmarks, cancel)
 
     def warm(self) -> None:
         """Build the facet arrays and load the vocabulary now, so the first keystroke does not pay for them."""

@@ -10,6 +10,7 @@ each word found is searched by its stem.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -25,6 +26,22 @@ MAX_EXPANSION = 48  # words one prefix/fuzzy term may expand to, most frequent f
 MAX_WILDCARD_SCAN = 4000  # most frequent words under a wildcard's literal prefix that are matched against it
 MIN_PREFIX = 2
 MIN_TYPING_PREFIX = 3
+MAX_FUZZY_DISTANCE = 2  # ``attention~99`` walked the vocabulary with a huge automaton; 2 edits find the typos
+MAX_FUZZY_WORD = 40  # letters: a Levenshtein automaton grows with the word, and no real word is this long
+MAX_QUERY_CHARS = 1000  # a 100 KB paste is cut (with a note): a query that long is never a search
+MAX_PATTERNS = 16  # prefix/wildcard/fuzzy terms expanded per query; the rest are searched as typed
+MAX_QUERY_TERMS = 400  # terms in one query after expansion: the evaluator's work stays bounded
+
+
+class SearchCancelled(Exception):
+    """The search's cancel flag was set (a newer search superseded it): its answer is no longer wanted."""
+
+
+def check_cancelled(cancel: threading.Event | None) -> None:
+    """Raise ``SearchCancelled`` if ``cancel`` is set. Called between terms, so a superseded search stops
+    within one term's work instead of running to the end while the newer one waits for the engine."""
+    if cancel is not None and cancel.is_set():
+        raise SearchCancelled("search cancelled")
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
 _DANGLING_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$)")
 
@@ -42,7 +59,11 @@ class ParsedQuery:
 def simplify(raw: str, as_you_type: bool = False) -> tuple[str, list[str]]:
     """Repair half-typed syntax so Whoosh reads it as the user most likely meant; say what changed."""
     notes: list[str] = []
-    text = one_line(raw)
+    text = one_line(raw[:MAX_QUERY_CHARS * 4])
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text[:MAX_QUERY_CHARS]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut  # not in the middle of a word
+        notes.append(f"query cut to its first {MAX_QUERY_CHARS:,} characters")
     if text.count('"') % 2:
         text += '"'
         notes.append("closed an open quote")
@@ -90,9 +111,31 @@ def _parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
     return parser
 
 
+@dataclass
+class _Budget:
+    """What one query may still expand, the notes about what was cut, and the search's cancel flag."""
+
+    notes: list[str]
+    cancel: threading.Event | None
+    typed: dict[tuple[object, str], bool] = field(default_factory=dict)  # typed pattern -> expanded?
+    capped_fuzzy: bool = False
+
+    def take_pattern(self, q: wq.Query) -> bool:
+        """Whether to expand this pattern: the first ``MAX_PATTERNS`` typed ones are (a typed term is one
+        query per field, counted once)."""
+        check_cancelled(self.cancel)
+        typed = (getattr(q, "startchar", None), q.text)
+        if typed not in self.typed:
+            self.typed[typed] = sum(self.typed.values()) < MAX_PATTERNS
+            if not self.typed[typed] and list(self.typed.values()).count(False) == 1:
+                self.notes.append(f"only the first {MAX_PATTERNS} prefix/fuzzy terms were expanded")
+        return self.typed[typed]
+
+
 def parse_query(raw: str, schema, reader: IndexReader, vocabulary: Vocabulary,  # type: ignore[no-untyped-def]
-                as_you_type: bool = False) -> ParsedQuery:
-    """Parse ``raw`` leniently. An empty or all-stopword query matches every paper."""
+                as_you_type: bool = False, cancel: threading.Event | None = None) -> ParsedQuery:
+    """Parse ``raw`` leniently. An empty or all-stopword query matches every paper. Setting ``cancel`` stops
+    the expansion with ``SearchCancelled``."""
     text, notes = simplify(raw, as_you_type=as_you_type)
     words = [w for w in re.findall(r"[^\W_]+", re.sub(r"\b\w+:", " ", text)) if w not in OPERATORS]
     if not text.strip():
@@ -107,18 +150,46 @@ def parse_query(raw: str, schema, reader: IndexReader, vocabulary: Vocabulary,  
         if words:
             notes.append("only common words: showing everything")
         return ParsedQuery(wq.Every(), text, notes, words)
-    rewritten = _expand(parsed, schema, reader, vocabulary, text)
+    budget = _Budget(notes, cancel)
+    rewritten = _expand(parsed, schema, reader, vocabulary, text, budget)
+    terms = sum(1 for _ in rewritten.leaves())
+    if terms > MAX_QUERY_TERMS:
+        notes.append(f"the query has {terms:,} terms; searched its first {MAX_QUERY_TERMS:,}")
+        rewritten = _first_terms(rewritten, MAX_QUERY_TERMS)
     return ParsedQuery(rewritten, text, notes, words)
 
 
+def _first_terms(q: wq.Query, limit: int) -> wq.Query:
+    """``q`` with only its first ``limit`` leaves (later subqueries dropped): a bound on the evaluator's work."""
+    remaining = [limit]
+
+    def keep(sub: wq.Query) -> wq.Query:
+        if sub.is_leaf():
+            remaining[0] -= 1
+            return sub if remaining[0] >= 0 else wq.NullQuery
+        return sub.apply(keep)
+    return keep(q).normalize()
+
+
 def _expand(q: wq.Query, schema, reader: IndexReader, vocabulary: Vocabulary,  # type: ignore[no-untyped-def]
-            text: str) -> wq.Query:
+            text: str, budget: _Budget) -> wq.Query:
     """Replace prefix, wildcard and fuzzy terms on stemmed fields with the stems of real words."""
+    if isinstance(q, (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)) and q.fieldname in TEXT_FIELDS \
+            and not budget.take_pattern(q):
+        return _terms_for_words(q.fieldname, schema, reader, [], q.boost,
+                                always=[] if isinstance(q, wq.Wildcard) else [q.text])
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
         start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
         word = text[start:end].lower() if start is not None and end is not None else q.text
         word = word.split(":")[-1].rstrip("~0123456789") or q.text
-        found = vocabulary.within(word, int(q.maxdist), prefix=q.prefixlength, fieldname=q.fieldname)
+        maxdist = min(int(q.maxdist), MAX_FUZZY_DISTANCE)
+        if maxdist < q.maxdist and not budget.capped_fuzzy:
+            budget.capped_fuzzy = True
+            budget.notes.append(f"fuzzy matching is capped at {MAX_FUZZY_DISTANCE} edits")
+        if len(word) > MAX_FUZZY_WORD:
+            found = []
+        else:
+            found = vocabulary.within(word, maxdist, prefix=q.prefixlength, fieldname=q.fieldname)
         return _terms_for_words(q.fieldname, schema, reader, [w for w, _ in found][:MAX_EXPANSION], q.boost,
                                 always=[q.text])
     if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
@@ -135,7 +206,7 @@ def _expand(q: wq.Query, schema, reader: IndexReader, vocabulary: Vocabulary,  #
         return wq.Every()
     if q.is_leaf():
         return q
-    return q.apply(lambda sub: _expand(sub, schema, reader, vocabulary, text))
+    return q.apply(lambda sub: _expand(sub, schema, reader, vocabulary, text, budget))
 
 
 def _terms_for_words(fieldname, schema, reader, words, boost, always) -> wq.Query:  # type: ignore[no-untyped-def]

@@ -25,8 +25,9 @@ from .documents import date_sort_value
 from .fastpath import QueryEvaluator, ranked
 from .highlight import positive_terms, snippet_span, whole_span
 from .models import FACETS, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
-from .query import ParsedQuery, parse_query, simplify
-from .snapshot import Snapshot
+from .integrity import reading_error
+from .query import ParsedQuery, check_cancelled, parse_query, simplify
+from .snapshot import FACET_COLUMN, Snapshot
 from .store import RecordStore
 from .vocabulary import Vocabulary
 
@@ -74,20 +75,21 @@ class SearchEngine:
             raise EngineClosed("the index was replaced")
 
     def refresh(self) -> bool:
-        """Pick up commits made since the searcher was opened (by this or another process)."""
+        """Pick up commits made since the searcher was opened (by this or another process).
+
+        Why a new searcher rather than Whoosh's ``Searcher.refresh()``: that reuses the open reader of every
+        segment whose id is unchanged, and a segment keeps its id when documents in it are deleted, so the
+        refreshed reader still counted the replaced copies of updated papers as live (every paper of a
+        2,000-paper update listed twice, facet counts doubled)."""
         with self._lock:
-            try:
-                fresh = self._searcher.refresh()
-            except TypeError:  # Whoosh cannot refresh a searcher opened on an empty index: open a new one
-                self._searcher.close()
-                fresh = self._ix.searcher()
-            changed = fresh is not self._searcher
-            self._searcher = fresh
-            if changed:
-                self._snapshot = None
-                self._vocabulary = None
-                self._evaluator = None
-            return changed
+            if self._ix.latest_generation() == getattr(self._searcher.reader(), "generation", lambda: None)():
+                return False
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._snapshot = None
+            self._vocabulary = None
+            self._evaluator = None
+            return True
 
     def warm(self) -> None:
         """Build the per-generation snapshot, vocabulary and field lengths and decode the most common terms
@@ -115,14 +117,24 @@ class SearchEngine:
             loaded = Snapshot.load(path, reader.doc_count_all()) if path is not None else None
             if loaded is not None and not self._matches_index(loaded):
                 loaded = None  # a stray file from another index of the same generation: rebuild it
-            self._snapshot = loaded or Snapshot(reader)
+            self._snapshot = loaded or self._read_snapshot(reader)
             if loaded is None and path is not None:
                 self._save_snapshot(path)
         return self._snapshot
 
+    @staticmethod
+    def _read_snapshot(reader) -> Snapshot:  # type: ignore[no-untyped-def]
+        try:
+            return Snapshot(reader)
+        except Exception as err:  # the facet column or the deletion lists could not be read
+            raise reading_error("facet column", err, _probe_snapshot) from err
+
     def _matches_index(self, snap: Snapshot) -> bool:
-        """Spot-check a loaded snapshot: its keys at a few live documents must be the index's own."""
+        """Check a loaded snapshot: exactly as many live documents as the index, and its keys at a few live
+        documents the index's own."""
         live = np.flatnonzero(snap.live)
+        if len(live) != self._searcher.reader().doc_count():
+            return False
         if not len(live):
             return True
         samples = {int(live[0]), int(live[-1]), int(live[len(live) // 2])}
@@ -159,22 +171,26 @@ class SearchEngine:
 
     # -- searching -------------------------------------------------------------------------------------------
 
-    def _parse(self, query: str, as_you_type: bool = False) -> ParsedQuery:
+    def _parse(self, query: str, as_you_type: bool = False, cancel: threading.Event | None = None) -> ParsedQuery:
         return parse_query(query, self._ix.schema, self._searcher.reader(), self.vocabulary(),
-                           as_you_type=as_you_type)
+                           as_you_type=as_you_type, cancel=cancel)
 
-    def search(self, request: SearchRequest, bookmarks: frozenset[str] = frozenset()) -> SearchResults:
+    def search(self, request: SearchRequest, bookmarks: frozenset[str] = frozenset(),
+               cancel: threading.Event | None = None) -> SearchResults:
+        """One search. Setting ``cancel`` from another thread (the app, when a newer search supersedes this
+        one) makes it raise ``SearchCancelled`` at its next term, also while it waits for the engine."""
         started = time.perf_counter()
         with self._lock:
+            check_cancelled(cancel)
             self._check_open()
-            parsed = self._parse(request.query, as_you_type=request.as_you_type)
+            parsed = self._parse(request.query, as_you_type=request.as_you_type, cancel=cancel)
             snap = self.snapshot()
             scores = None
             if isinstance(parsed.query, wq.Every):
                 matching = snap.live
             else:
                 # One evaluation gives the count, the facet mask and every score (``fastpath.py``).
-                mask, scores = self.evaluator().evaluate(parsed.query)
+                mask, scores = self.evaluator().evaluate(parsed.query, cancel)
                 matching = mask & snap.live
             selected = _group_filters(request.filters)
             allowed = {facet: self._docs_for_values(snap, facet, values, bookmarks)
@@ -197,6 +213,7 @@ class SearchEngine:
                                        bookmarks, start)
             suggestion = None
             if total < SUGGEST_BELOW and parsed.words:
+                check_cancelled(cancel)
                 suggestion = self._suggest(simplify(request.query)[0], parsed.words, total)
         return SearchResults(
             request=request,
@@ -354,6 +371,15 @@ class SearchEngine:
             if len(similar) == limit:
                 break
         return similar
+
+
+def _probe_snapshot(searcher) -> None:  # type: ignore[no-untyped-def]
+    """Read the facet column and the deletion lists through Whoosh's public API (``IndexDamaged`` probe)."""
+    reader = searcher.reader()
+    sum(1 for _ in reader.all_doc_ids())
+    if reader.has_column(FACET_COLUMN):
+        for _ in reader.column_reader(FACET_COLUMN, translate=False):
+            pass
 
 
 def _surface_words(text: str, analyzer) -> dict[str, str]:  # type: ignore[no-untyped-def]

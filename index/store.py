@@ -8,6 +8,7 @@ index are both derived: if either is missing, stale or corrupt, both are rebuilt
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import sqlite3
@@ -24,7 +25,45 @@ from .clean import normalise_title
 from .merge import merge_papers
 
 MANIFEST_VERSION = 1
-STORE_VERSION = 3  # bump when the SQLite layout changes (the store is derived: it is rebuilt)
+STORE_VERSION = 4  # bump when the SQLite layout changes (the store is derived: it is rebuilt)
+_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+_FULL_CODE = 13  # SQLITE_FULL
+_DAMAGE_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+class LibraryBusy(Exception):
+    """Another process is writing the library; the caller should wait or try again."""
+
+
+BUSY_MESSAGE = "library busy: another paperdeck process is writing; try again shortly"
+
+
+def sqlite_fault(err: sqlite3.Error) -> str:
+    """What an SQLite error means for the user: "busy", "full", "damaged" or "other".
+
+    Why it matters: only "damaged" justifies moving the store aside. A lock held by another writer or a full
+    disk says nothing about the file, and renaming a store another process is writing loses its work.
+    """
+    code = getattr(err, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(err).lower()
+    if primary in _BUSY_CODES or "locked" in text or "busy" in text:
+        return "busy"
+    if primary == _FULL_CODE or "disk is full" in text:
+        return "full"
+    if primary in _DAMAGE_CODES or "malformed" in text or "not a database" in text:
+        return "damaged"
+    return "other"
+
+
+def translated(err: sqlite3.Error, path: Path) -> Exception:
+    """The exception to raise instead of ``err``: ``LibraryBusy``, ``OSError(ENOSPC)``, or ``err`` itself."""
+    fault = sqlite_fault(err)
+    if fault == "busy":
+        return LibraryBusy(BUSY_MESSAGE)
+    if fault == "full":
+        return OSError(errno.ENOSPC, "No space left on device", str(path))
+    return err
 
 
 class _Rollback(Exception):
@@ -90,26 +129,37 @@ class RecordStore:
     One connection shared across threads behind a lock: the app reads from worker threads, one at a time.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
+        try:
+            self._setup()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _setup(self) -> None:
+        """WAL (readers never wait for a writer) and the current layout. A store already in this layout is
+        not written to here: opening to read must not wait for, or fail on, another process's write."""
+        if self._journal_mode() != "wal":
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        if self._version() != str(STORE_VERSION):
-            # Derived data in an older layout: start empty; the library sees the missing stamp and rebuilds.
-            self._db.executescript("DROP TABLE IF EXISTS source_papers; DROP TABLE IF EXISTS papers; "
-                                   "DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta; "
-                                   "DROP TABLE IF EXISTS vocabulary;")
+        if self._version() == str(STORE_VERSION):
+            return
+        # New, or derived data in an older layout: start empty; the library sees the missing stamp and rebuilds.
+        self._db.executescript("DROP TABLE IF EXISTS source_papers; DROP TABLE IF EXISTS papers; "
+                               "DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta; "
+                               "DROP TABLE IF EXISTS vocabulary;")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS source_papers (
                 source TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL,
                 norm_title TEXT NOT NULL, arxiv_id TEXT, doi TEXT, PRIMARY KEY (source, key));
             CREATE INDEX IF NOT EXISTS source_papers_key ON source_papers(key);
-            CREATE INDEX IF NOT EXISTS source_papers_title ON source_papers(norm_title);
+            CREATE INDEX IF NOT EXISTS source_papers_title ON source_papers(norm_title, arxiv_id);
             CREATE INDEX IF NOT EXISTS source_papers_arxiv ON source_papers(arxiv_id);
-            CREATE INDEX IF NOT EXISTS source_papers_doi ON source_papers(doi);
+            CREATE INDEX IF NOT EXISTS source_papers_doi ON source_papers(doi, arxiv_id);
             CREATE TABLE IF NOT EXISTS papers (key TEXT PRIMARY KEY, record TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS aliases (old_key TEXT PRIMARY KEY, key TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -120,6 +170,9 @@ class RecordStore:
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES ('store_version', ?)",
                              (str(STORE_VERSION),))
+
+    def _journal_mode(self) -> str:
+        return str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
     def _version(self) -> str | None:
         try:
@@ -198,11 +251,13 @@ class RecordStore:
         title = normalise_title(paper.title)
         if paper.arxiv_id:
             key = paper.arxiv_id
-            # Rows for the same paper known without an id (page dumps, BibTeX without eprint) join it.
-            rows = self._db.execute(
-                "SELECT DISTINCT key FROM source_papers WHERE key != ? AND arxiv_id IS NULL AND "
-                "(norm_title = ? OR (doi IS NOT NULL AND doi = ?))", (key, title, paper.doi)).fetchall()
-            for (old_key,) in rows:
+            # Rows for the same paper known without an id (page dumps, BibTeX without eprint) join it. Two
+            # look-ups, each a search of one (value, arxiv_id) index: an ``OR`` of the two made SQLite walk
+            # every id-less row, once per record added (a scan of the whole table in a page-dump library).
+            old_keys = self._keys_without_id("norm_title", title, key)
+            if paper.doi:
+                old_keys.update(self._keys_without_id("doi", paper.doi, key))
+            for old_key in old_keys:
                 self._rekey(old_key, key, change)
             return key
         if paper.doi:
@@ -221,6 +276,14 @@ class RecordStore:
             for (old_key,) in rows:
                 self._rekey(old_key, paper.key, change)
         return paper.key
+
+    def _keys_without_id(self, column: str, value: str, key: str) -> dict[str, None]:
+        """Keys of rows without an arXiv id whose ``column`` (``norm_title`` or ``doi``) is ``value``."""
+        index = {"norm_title": "source_papers_title", "doi": "source_papers_doi"}[column]
+        rows = self._db.execute(
+            f"SELECT DISTINCT key FROM source_papers INDEXED BY {index} WHERE {column} = ? AND arxiv_id IS NULL "
+            "AND key != ?", (value, key)).fetchall()
+        return dict.fromkeys(r[0] for r in rows)
 
     def _rekey(self, old_key: str, new_key: str, change: SourceChange) -> None:
         for source, record in self._db.execute("SELECT source, record FROM source_papers WHERE key=?",

@@ -71,7 +71,7 @@ def test_two_adds_at_once_both_land(seeded_home: Path, tmp_path: Path) -> None:
         assert library.search("zorblat").total == 300 and library.search("quibbix").total == 300
 
 
-def test_a_writer_busy_too_long_is_index_busy(seeded_home: Path) -> None:
+def test_a_writer_busy_too_long_is_library_busy(seeded_home: Path) -> None:
     from paperdeck.index import locations
 
     holder = durable.file_lock(locations.library_lock_path())
@@ -79,7 +79,7 @@ def test_a_writer_busy_too_long_is_index_busy(seeded_home: Path) -> None:
     try:
         library = Library()
         library.write_timeout = 0.2
-        with pytest.raises(LibraryBusy, match="index busy"):
+        with pytest.raises(LibraryBusy, match="library busy"):
             library.remove("000_60c9915acdce8430.txt")
         library.close()
     finally:

@@ -140,20 +140,22 @@ def test_an_empty_index_directory_is_rebuilt(seeded_home: Path) -> None:
         assert library.messages == ["index out of date with the source list: rebuilt"]
 
 
-def test_damage_found_only_while_searching_is_recovered(library, monkeypatch) -> None:
-    from paperdeck.index import search as search_module
+def test_damage_found_only_while_searching_is_recovered(seeded_home: Path) -> None:
+    from paperdeck.index.integrity import read_stamp, write_stamp
 
-    calls = {"n": 0}
-    real = search_module.SearchEngine.search
-
-    def flaky(self, request, bookmarks=frozenset()):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise TypeError("torn postings block")
-        return real(self, request, bookmarks)
-    monkeypatch.setattr(search_module.SearchEngine, "search", flaky)
-    assert library.search("sparse attention").total == 12
-    assert "index failed while searching (TypeError)" in library.messages[0]
+    index = seeded_home / "cache" / "index"
+    [postings] = [index / n for n in _index_files(seeded_home) if n.endswith(".pst")]
+    data = bytearray(postings.read_bytes())
+    data[65536:-65536] = b"\xff" * (len(data) - 2 * 65536)  # the middle: the stamp's signature cannot see it
+    postings.write_bytes(bytes(data))
+    write_stamp(index, read_stamp(index) or "")
+    with Library() as library:
+        assert library.messages == []  # opens: the damage only shows when a posting list is read
+        assert library.search("sparse attention").total == 12
+        [message] = library.messages
+        assert message.startswith("index damaged (postings of abstract:") and "rebuilt from the sources" in message
+        assert library.search("language").total > 0 and len(library.messages) == 1
+    assert len(list(index.parent.glob("index.corrupt-*"))) == 1
 
 
 def test_an_index_from_another_schema_version_is_rebuilt(seeded_home: Path) -> None:
