@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from .clean import one_line, strip_control
+from .clean import one_line
 from .links import canonical_url, is_search_url, normalise_arxiv_id
 from .models import Paper
+from .safety import bookmark_fields
 
 
 @dataclass(frozen=True)
@@ -39,27 +40,28 @@ class Bookmark:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Bookmark:
-        if not isinstance(data, dict) or not isinstance(data.get("key"), str) or not data["key"]:
-            raise ValueError("a bookmark needs a non-empty 'key'")
-        tags = data.get("tags") or []
-        if not isinstance(tags, list):
-            raise ValueError(f"bookmark {data['key']!r}: 'tags' must be a list")
-        authors = data.get("authors") or []
-        if not isinstance(authors, list):
-            raise ValueError(f"bookmark {data['key']!r}: 'authors' must be a list")
+    def from_dict(cls, data: dict[str, Any], dropped: list[str] | None = None) -> Bookmark:
+        """A bookmark from JSON, every field checked and made inert (``safety.bookmark_fields``); links that had
+        to be dropped are reported in ``dropped``. Raises ``ValueError`` for no key or a field of the wrong type
+        (a ``doi: 5`` is refused on load and on import rather than crashing ``bookmarks export`` later)."""
+        if not isinstance(data, dict):
+            raise ValueError("a bookmark must be an object")
+        fields, problems = bookmark_fields(data)
+        if dropped is not None and problems:
+            dropped.append(f"bookmark {fields['key']!r}: dropped {', '.join(problems)}")
+        title = fields["title"] or fields["key"]
         return cls(
-            key=data["key"],
-            title=str(data.get("title") or data["key"]),
-            url=str(data.get("url") or ""),
-            added_at=str(data.get("added_at") or now_stamp()),
-            tags=tuple(clean_tags(str(t) for t in tags)),
-            note=str(data.get("note") or ""),
-            code_url=_optional_text(data, "code_url"),
-            arxiv_id=_optional_text(data, "arxiv_id"),
-            authors=tuple(str(a) for a in authors if a),
-            year=str(data["year"]) if data.get("year") else None,
-            doi=_optional_text(data, "doi"),
+            key=fields["key"],
+            title=title,
+            url=fields["url"] or canonical_url(title[:200], normalise_arxiv_id(fields["arxiv_id"] or "")),
+            added_at=fields["added_at"] or now_stamp(),
+            tags=tuple(clean_tags(fields["tags"])),
+            note=fields["note"],
+            code_url=fields["code_url"],
+            arxiv_id=fields["arxiv_id"],
+            authors=tuple(fields["authors"]),
+            year=fields["year"],
+            doi=fields["doi"],
         )
 
     @classmethod
@@ -79,17 +81,6 @@ class Bookmark:
         )
 
 
-def _optional_text(data: dict[str, Any], name: str) -> str | None:
-    """A field the exporters format as text: a ``doi: 5`` (hand edit, foreign export) is refused here, on load
-    and on import, rather than crashing ``bookmarks export`` later."""
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"bookmark {data['key']!r}: {name!r} must be text, not {type(value).__name__}")
-    return value
-
-
 def clean_tags(tags: Iterable[str]) -> list[str]:
     """Tags are single safe words-or-phrases, no commas, no duplicates, order kept."""
     out: dict[str, None] = {}
@@ -102,9 +93,10 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def clean_note(note: str) -> str:
-    """A note keeps its line breaks (it is multi-line); control characters and outer blank space go."""
-    lines = [strip_control(line).rstrip() for line in note.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip()
+    """A note keeps its line breaks (it is multi-line); each line is made inert the way a loaded or imported
+    note is (``safety.bookmark_fields``), so what is saved reads back unchanged."""
+    lines = note.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(one_line(line) for line in lines).strip()
 
 
 def now_stamp() -> str:

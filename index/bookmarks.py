@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import locations
+from .clean import one_line
 from .bookmark_record import Bookmark, now_stamp, with_key, clean_note, clean_tags, merge_bookmarks
 from .durable import Timeout, file_lock, load_json_recovering, save_json_with_backup
 from .models import Paper
@@ -71,7 +72,8 @@ def _validate(data: Any) -> _Contents:
     return _Contents(
         active={b.key: b for b in (Bookmark.from_dict(item) for item in data["bookmarks"])},
         removed={r.bookmark.key: r for r in (
-            RemovedBookmark(Bookmark.from_dict(item), str(item.get("removed_at") or now_stamp())) for item in removed)},
+            RemovedBookmark(Bookmark.from_dict(item), one_line(str(item.get("removed_at") or "")) or now_stamp())
+            for item in removed)},
     )
 
 
@@ -266,7 +268,9 @@ class BookmarkStore:
         items = data.get("bookmarks") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValueError("expected a JSON list of bookmarks (or an object with a 'bookmarks' list)")
-        incoming = [Bookmark.from_dict(item) for item in items]
+        # All or nothing: a record of the wrong shape refuses the import (nothing half-imported); a bad link
+        # inside a good record is dropped and reported in ``messages``.
+        incoming = [Bookmark.from_dict(item, self.messages) for item in items]
 
         def change(current: _Contents) -> int:
             added = 0

@@ -24,9 +24,14 @@ _ESCAPE_SEQUENCE = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
 def strip_control(text: str) -> str:
-    """Remove escape sequences and control/bidi/zero-width characters; keep tabs and newlines."""
-    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    """Remove escape sequences and control/bidi/zero-width characters; keep tabs and newlines (Unicode line and
+    paragraph separators become newlines: some terminals and editors break lines at them)."""
+    text = _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return text.translate(_LINE_SEPARATORS) if "\u2028" in text or "\u2029" in text else text
 
 
 def one_line(text: str) -> str:
@@ -37,6 +42,11 @@ def one_line(text: str) -> str:
 def clean_paragraph(text: str) -> str:
     """A paragraph as it should be stored: safe, single-spaced, trimmed."""
     return _SPACES.sub(" ", strip_control(text).replace("\n", " ")).strip()
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 paper``, ``2 papers`` (thousands separated): every count the user reads is said this way."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
 
 
 def normalise_title(title: str) -> str:

@@ -9,18 +9,26 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .bookmarks import BookmarksBusy, BookmarkStore
 from .clean import one_line
 from .cli_bookmarks import BookmarkCommandError, add_bookmarks_parser, run_bookmarks_command
 from .cli_fetch import add_fetch_parser, cmd_fetch
+from .cli_text import ProgressBar as _ProgressBar
+from .cli_text import err as _err
+from .cli_text import JSON_HELP as _JSON_HELP
+from .cli_text import KEY_HELP as _KEY_HELP
+from .cli_text import field, out, plural
+from .cli_text import link as _link
+from .cli_text import out_json as _out_json
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
+from .safety import safe_url
+from .source_files import MISSING
 
 Interactive = Callable[[argparse.Namespace], int]
 
@@ -41,31 +49,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     add = sub.add_parser("add", help="add files or folders (recursively) to the library")
-    add.add_argument("paths", nargs="+")
+    add.add_argument("paths", nargs="+", help="source files or folders")
     add.add_argument("--year", type=int, help="year of the listing dates in these pages (they only show month/day)")
-    add.add_argument("--json", action="store_true")
+    add.add_argument("--json", action="store_true", help=_JSON_HELP)
 
     search = sub.add_parser("search", help="search the library")
     search.add_argument("query", nargs="*", help="Whoosh syntax: AND OR NOT \"phrase\" prefix* title: fuzzy~")
-    search.add_argument("--limit", type=_positive, default=10)
-    search.add_argument("--page", type=_positive, default=1)
-    search.add_argument("--sort", choices=SORT_ORDERS, default="relevance")
+    search.add_argument("--limit", type=_positive, default=10, help="papers per page (default 10)")
+    search.add_argument("--page", type=_positive, default=1, help="which page of results (default 1)")
+    search.add_argument("--sort", choices=SORT_ORDERS, default="relevance", help="order (default relevance)")
     search.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE",
                         help=f"facet filter, repeatable; fields: {', '.join(FACETS)}")
     search.add_argument("--facets", action="store_true", help="print facet counts (text mode)")
-    search.add_argument("--json", action="store_true")
+    search.add_argument("--json", action="store_true", help=_JSON_HELP)
 
     show = sub.add_parser("show", help="show one paper")
-    show.add_argument("key")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("key", help=_KEY_HELP)
+    show.add_argument("--json", action="store_true", help=_JSON_HELP)
 
     similar = sub.add_parser("similar", help="papers like this one, with the terms they share")
-    similar.add_argument("key")
-    similar.add_argument("--limit", type=_positive, default=10)
-    similar.add_argument("--json", action="store_true")
+    similar.add_argument("key", help=_KEY_HELP)
+    similar.add_argument("--limit", type=_positive, default=10, help="how many papers (default 10)")
+    similar.add_argument("--json", action="store_true", help=_JSON_HELP)
 
     stats = sub.add_parser("stats", help="library size, sources and where data lives")
-    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--json", action="store_true", help=_JSON_HELP)
 
     sub.add_parser("rebuild", help="rebuild the index from the recorded sources")
     remove = sub.add_parser("remove", help="remove a source (papers seen elsewhere stay)")
@@ -116,14 +124,6 @@ def main(argv: Sequence[str] | None = None, interactive: Interactive | None = No
         return 1
 
 
-def _err(line: str) -> None:
-    print(line, file=sys.stderr)
-
-
-def _out_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 def _open_library(show_progress: bool = True) -> Library:
     progress = _ProgressBar() if show_progress and sys.stderr.isatty() else None
     try:
@@ -135,29 +135,6 @@ def _open_library(show_progress: bool = True) -> Library:
         _err(f"paperdeck: {message}")
     library.messages.clear()
     return library
-
-
-class _ProgressBar:
-    """A rich progress bar on stderr, started lazily so quick commands print nothing."""
-
-    def __init__(self) -> None:
-        self._progress: Any = None
-        self._task: Any = None
-
-    def update(self, done: int, total: int, label: str) -> None:
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task("indexing", total=total)
-        self._progress.update(self._task, completed=done, total=total, description=one_line(label)[:40])
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
 
 def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
@@ -185,19 +162,26 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _out_json([hit.to_json() for hit in results.hits])
         return 0
-    print(f"{results.total} papers ({results.elapsed_ms:.0f} ms)")
+    out(f"{plural(results.total, 'paper')} ({results.elapsed_ms:.0f} ms)")
     for hit in results.hits:
         paper = hit.paper
         mark = "*" if hit.bookmarked else " "
-        print(f"{hit.rank:>3}.{mark}{one_line(paper.title)}")
-        meta = [paper.url, f"score {hit.score:.2f}"]
-        if paper.code_urls:
-            meta.append(f"code {paper.code_urls[0]}")
-        print("      " + "  ".join(meta))
-        print(f"      key {paper.key}")
+        out(f"{hit.rank:>3}.{mark}{field(one_line(paper.title))}")
+        meta = [_link(paper.url)]
+        if args.sort == "upvotes":
+            meta.append(plural(paper.upvotes or 0, "upvote"))
+        elif args.sort == "date":
+            meta.append(field(paper.published or (paper.listed_dates or ["undated"])[0]))
+        elif args.sort == "relevance":
+            meta.append(f"score {hit.score:.2f}")
+        code = [url for url in (safe_url(u) for u in paper.code_urls) if url]
+        if code:
+            meta.append(f"code {code[0]}")
+        out("      " + "  ".join(meta))
+        out(f"      key {field(paper.key)}")
     if args.facets:
         for facet, values in results.facets.items():
-            print(f"{facet}: " + ", ".join(f"{one_line(v)} ({n})" for v, n in values))
+            out(f"{facet}: " + ", ".join(f"{field(one_line(v))} ({n})" for v, n in values))
     return 0
 
 
@@ -213,20 +197,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _out_json(data)
         return 0
-    print(one_line(paper.title))
+    out(field(one_line(paper.title)))
     if paper.authors:
-        print(one_line(", ".join(paper.authors)))
+        out(field(one_line(", ".join(paper.authors))))
     facts = [paper.published, ", ".join(paper.categories), paper.organization, paper.doi and f"doi {paper.doi}",
-             paper.upvotes is not None and f"{paper.upvotes} upvotes"]
+             paper.upvotes is not None and plural(paper.upvotes, "upvote")]
     if any(facts):
-        print(one_line(" · ".join(str(f) for f in facts if f)))
-    print(paper.url)
+        out(field(one_line(" · ".join(str(f) for f in facts if f))))
+    out(_link(paper.url))
     for page in paper.pages:
-        print(f"  listed {page.listed or 'undated'} on {one_line(page.source)}")
+        out(f"  listed {field(page.listed or 'undated')} on {field(one_line(page.source))}")
     for link in paper.links:
-        print(f"  {link.kind}: {link.url}")
-    print()
-    print(one_line(paper.abstract))
+        out(f"  {field(link.kind)}: {_link(link.url)}")
+    out()
+    out(field(one_line(paper.abstract)))
     return 0
 
 
@@ -241,8 +225,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
                    for s in similar])
         return 0
     for s in similar:
-        print(f"{s.score:6.2f}  {one_line(s.paper.title)}")
-        print(f"        shares: {', '.join(s.shared_terms) or '-'}   key {s.paper.key}")
+        out(f"{s.score:6.2f}  {field(one_line(s.paper.title))}")
+        out(f"        shares: {field(', '.join(s.shared_terms) or '-')}   key {field(s.paper.key)}")
     return 0
 
 
@@ -263,12 +247,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _out_json(data)
         return 0
-    print(f"{stats.papers} papers from {stats.sources} sources ({stats.with_code} with code), "
-          f"{data['bookmarks']} bookmarks")
+    out(f"{plural(stats.papers, 'paper')} from {plural(stats.sources, 'source')} ({stats.with_code:,} with code), "
+        f"{plural(data['bookmarks'], 'bookmark')}")
     for e in entries:
-        print(f"  {e.papers:>5}  {e.id}")
+        out(f"  {e.papers:>5}  {field(e.id)}")
     for name, path in stats.locations.items():
-        print(f"{name:>10}: {path}")
+        out(f"{name:>10}: {field(path)}")
     return 0
 
 
@@ -282,18 +266,26 @@ def cmd_add(args: argparse.Namespace) -> int:
             if progress:
                 progress.stop()
         total = library.stats().papers
+    missing = [r for r in reports if r.status == "skipped" and r.reason == MISSING]
+    for r in missing:  # a mistake in the command, not a report about a file: stderr, and exit 2 below
+        _err(f"paperdeck: {r.source}: {MISSING}")
     if args.json:
         _out_json([{"source": r.source, "status": r.status, "papers": r.papers, "new_papers": r.new_papers,
                     "reason": r.reason, "warnings": list(r.warnings)} for r in reports])
     else:
         for r in reports:
-            detail = f"{r.papers} papers, {r.new_papers} new" if r.status in ("added", "updated") else r.reason
+            if r in missing:
+                continue
+            detail = f"{plural(r.papers, 'paper')}, {r.new_papers:,} new" if r.status in ("added", "updated") \
+                else r.reason
             if r.status == "unchanged":
-                detail = f"{r.papers} papers, already indexed"
-            print(f"{r.status:>9}  {one_line(r.source)}  ({detail})")
+                detail = f"{plural(r.papers, 'paper')}, already indexed"
+            out(f"{r.status:>9}  {field(r.source)}  ({field(detail)})")
             for warning in r.warnings:
-                print(f"           warning: {one_line(warning)}")
-        print(f"library: {total} papers")
+                out(f"           warning: {field(warning)}")
+        out(f"library: {plural(total, 'paper')}")
+    if missing and all(r.status == "skipped" for r in reports):
+        return 2
     return 1 if reports and all(r.status == "skipped" for r in reports) else 0
 
 
@@ -303,14 +295,14 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         stats = library.stats()
     for problem in problems:
         _err(f"paperdeck: {problem}")
-    print(f"rebuilt: {stats.papers} papers from {stats.sources} sources")
+    out(f"rebuilt: {plural(stats.papers, 'paper')} from {plural(stats.sources, 'source')}")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     with _open_library() as library:
         report = library.remove(args.source)
-    print(f"removed {report.source}: {report.reason}")
+    out(f"removed {field(report.source)}: {field(report.reason)}")
     return 0
 
 

@@ -8,11 +8,12 @@ fetch actually runs, so every other command starts as quickly as before and neve
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .clean import one_line
+from .cli_text import err as err_line
+from .cli_text import field, out, plural
 
 if TYPE_CHECKING:
     from .fetch import FetchRun, NetPolicy, Period, PeriodResult
@@ -130,23 +131,23 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 run.error = fresh.error
             total = library.stats().papers
     except FetchBusy as err:
-        print(f"paperdeck: {err}", file=sys.stderr)
+        err_line(f"paperdeck: {err}")
         return 1
     return _finish(run, total, args.json)
 
 
 def _print_result(result: PeriodResult) -> None:
     if result.status in ("fetched", "resumed", "failed") and result.file is not None:
-        detail = f"{result.papers} papers, {result.new_papers} new"
+        detail = f"{plural(result.papers, 'paper')}, {result.new_papers:,} new"
     elif result.status == "fetched":
         detail = "empty listing"
     elif result.status == "unchanged":
         detail = "same as the last fetch"
     else:
         detail = "use --refresh to fetch it again"
-    print(f"{result.status:>15}  {one_line(result.period)}  ({detail})", flush=True)
+    out(f"{result.status:>15}  {field(one_line(result.period))}  ({detail})")
     for warning in result.warnings:
-        print(f"{'':>15}  warning: {one_line(warning)}", flush=True)
+        out(f"{'':>15}  warning: {field(one_line(warning))}")
 
 
 def _finish(run: FetchRun, total: int, as_json: bool) -> int:
@@ -158,11 +159,11 @@ def _finish(run: FetchRun, total: int, as_json: bool) -> int:
                    "new_papers": run.new_papers, "library_papers": total, "error": run.error})
     else:
         counts = {s: sum(r.status == s for r in run.results) for s in ("fetched", "unchanged", "already fetched")}
-        print(f"{counts['fetched']} fetched, {counts['unchanged']} unchanged, {counts['already fetched']} already "
-              f"fetched; {run.new_papers} new papers; library: {total} papers")
+        out(f"{counts['fetched']} fetched, {counts['unchanged']} unchanged, {counts['already fetched']} already "
+            f"fetched; {plural(run.new_papers, 'new paper')}; library: {plural(total, 'paper')}")
     if run.error:
         kept = f"; the {fetched} fetched before it were kept" if fetched else "; nothing changed"
-        print(f"paperdeck: {one_line(run.error)}{kept}", file=sys.stderr)
+        err_line(f"paperdeck: {one_line(run.error)}{kept}")
         return 1
     return 0
 

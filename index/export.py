@@ -1,7 +1,9 @@
 """Exporting bookmarks to BibTeX, Markdown, CSV and JSON.
 
-Why escaping matters here: titles and notes are untrusted text; an unbalanced brace would corrupt a .bib file
-and a stray bracket would break a Markdown link.
+Why escaping matters here: titles and notes are untrusted text; an unbalanced brace would corrupt a .bib file,
+a stray bracket would break a Markdown link, a cell starting with ``=`` runs as a formula in a spreadsheet, and
+an escape sequence would act on the terminal of whoever prints the file. Every exporter therefore works on
+``_inert`` values (no controls; newlines only in notes), links re-validated, and escapes its own syntax.
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 import csv
 import errno
 import io
-import json
 import re
 import unicodedata
 from pathlib import Path
 
 from . import locations
 from .bookmarks import Bookmark
+from .clean import one_line
 from .durable import atomic_write_text
+from .safety import json_for_terminal, safe_url
 
 FORMATS = ("bibtex", "markdown", "csv", "json")
 EXTENSIONS = {"bibtex": "bib", "markdown": "md", "csv": "csv", "json": "json"}
@@ -25,8 +28,33 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%"
 _BIBTEX_RE = re.compile("|".join(re.escape(k) for k in _BIBTEX_SPECIAL))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # what could start markup, a link, HTML or a heading
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def bibtex_escape(text: str) -> str:
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], text)
+
+
+def _line(text: object) -> str:
+    """A single-line field made inert: controls, escapes, bidi and zero-width characters gone."""
+    return one_line(str(text or ""))
+
+
+def _note(text: str) -> list[str]:
+    """A note's lines, each made inert (a note may hold line breaks, nothing else)."""
+    return [_line(part) for part in text.split("\n")] if text.strip() else []
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows literally: every character with a Markdown meaning backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _line(text))
+
+
+def csv_cell(text: object) -> str:
+    """A cell a spreadsheet shows as text: a leading ``= + - @`` (formula injection) gets a ``'`` in front."""
+    value = str(text or "")
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _bibtex_key(bookmark: Bookmark) -> str:
@@ -37,66 +65,68 @@ def _bibtex_key(bookmark: Bookmark) -> str:
         base = f"{last}{bookmark.year[:4]}{word}".lower()
         base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     else:
-        base = bookmark.arxiv_id or bookmark.key
+        base = _line(bookmark.arxiv_id or bookmark.key)
     return re.sub(r"[^A-Za-z0-9:._-]", "_", base)[:60] or "paper"
 
 
 def to_bibtex(bookmarks: list[Bookmark]) -> str:
     entries = []
     for b in bookmarks:
-        fields = [("title", "{" + bibtex_escape(b.title) + "}")]
+        fields = [("title", "{" + bibtex_escape(_line(b.title)) + "}")]
         if b.authors:
-            fields.append(("author", "{" + bibtex_escape(" and ".join(b.authors)) + "}"))
+            fields.append(("author", "{" + bibtex_escape(" and ".join(_line(a) for a in b.authors)) + "}"))
         if b.year:
-            fields.append(("year", "{" + bibtex_escape(b.year) + "}"))
+            fields.append(("year", "{" + bibtex_escape(_line(b.year)) + "}"))
         if b.doi:
-            fields.append(("doi", "{" + bibtex_escape(b.doi) + "}"))
-        fields.append(("url", "{" + b.url.replace("}", "%7D") + "}"))
+            fields.append(("doi", "{" + bibtex_escape(_line(b.doi)) + "}"))
+        if url := safe_url(b.url):
+            fields.append(("url", "{" + url.replace("{", "%7B").replace("}", "%7D") + "}"))
         if b.arxiv_id:
-            fields += [("eprint", "{" + b.arxiv_id + "}"), ("archiveprefix", "{arXiv}")]
+            fields += [("eprint", "{" + bibtex_escape(_line(b.arxiv_id)) + "}"), ("archiveprefix", "{arXiv}")]
         if b.tags:
-            fields.append(("keywords", "{" + bibtex_escape(", ".join(b.tags)) + "}"))
-        if b.note:
-            fields.append(("note", "{" + bibtex_escape(b.note) + "}"))
+            fields.append(("keywords", "{" + bibtex_escape(", ".join(_line(t) for t in b.tags)) + "}"))
+        if note := _note(b.note):
+            fields.append(("note", "{" + bibtex_escape("\n".join(note)) + "}"))
         body = ",\n".join(f"  {name} = {value}" for name, value in fields)
         entries.append(f"@misc{{{_bibtex_key(b)},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
 def markdown_link(title: str, url: str) -> str:
-    """``[title](url)`` with brackets in the title and parentheses in the URL escaped."""
-    safe_title = re.sub(r"([\[\]\\`*_])", r"\\\1", title)
-    safe_url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{safe_title}]({safe_url})"
+    """``[title](url)`` with the title's Markdown escaped and parentheses in the URL encoded; only the title
+    when the link is not a valid http(s) URL."""
+    checked = safe_url(url)
+    if checked is None:
+        return markdown_text(title)
+    return f"[{markdown_text(title)}]({checked.replace('(', '%28').replace(')', '%29')})"
 
 
 def to_markdown(bookmarks: list[Bookmark]) -> str:
     lines = ["# paperdeck bookmarks", ""]
     for b in bookmarks:
         line = f"- {markdown_link(b.title, b.url)}"
-        if b.code_url:
-            line += f" · [code]({b.code_url})"
+        if b.code_url and safe_url(b.code_url):
+            line += f" · {markdown_link('code', b.code_url)}"
         if b.tags:
-            line += " · " + ", ".join(f"`{t.replace('`', '')}`" for t in b.tags)
+            line += " · " + ", ".join(f"`{_line(t).replace('`', '')}`" for t in b.tags)
         lines.append(line)
-        if b.note:
-            lines.extend("  > " + note_line for note_line in b.note.splitlines())
+        lines.extend("  > " + markdown_text(note_line) for note_line in _note(b.note))
     return "\n".join(lines) + "\n"
 
 
 def to_csv(bookmarks: list[Bookmark]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["key", "title", "url", "code_url", "arxiv_id", "tags", "note", "added_at"])
     for b in bookmarks:
-        writer.writerow([b.key, b.title, b.url, b.code_url or "", b.arxiv_id or "", ";".join(b.tags), b.note,
-                         b.added_at])
+        row = [_line(b.key), _line(b.title), safe_url(b.url) or "", safe_url(b.code_url) or "",
+               _line(b.arxiv_id), ";".join(_line(t) for t in b.tags), "\n".join(_note(b.note)), _line(b.added_at)]
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 
 def to_json(bookmarks: list[Bookmark]) -> str:
-    return json.dumps({"version": 1, "bookmarks": [b.to_dict() for b in bookmarks]}, ensure_ascii=False,
-                      indent=2) + "\n"
+    return json_for_terminal({"version": 1, "bookmarks": [b.to_dict() for b in bookmarks]}) + "\n"
 
 
 def export_bookmarks(bookmarks: list[Bookmark], fmt: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh import index as windex
 
 from . import locations
+from .clean import plural
 from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .indexing import PARALLEL_BATCH, build_index, index_keys
@@ -225,7 +226,7 @@ class Library(LibraryRecovery):
             self._commit_manifest()
         remaining = sum(1 for k in affected if self.store.get(k, follow_aliases=False) is not None)
         return SourceReport(entry.id, "removed", papers=entry.papers,
-                            reason=f"{len(affected) - remaining} papers dropped, {remaining} kept (seen elsewhere)")
+                            reason=f"{plural(len(affected) - remaining, 'paper')} dropped, {remaining:,} kept (seen elsewhere)")
 
     def _find_source(self, text: str) -> SourceEntry:
         sources = self.manifest.sources

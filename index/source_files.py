@@ -71,15 +71,32 @@ def read_source(source_id: str) -> SourceFile:
     return SourceFile(source_id, path.name, None, path)
 
 
+MISSING = "no such file or folder"
+
+
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | tuple[Path, str]]:
-    """Files as given, folders walked recursively for known source files; missing paths reported."""
+    """Files as given, folders walked recursively for known source files; anything else reported with what it
+    is. Why say "not a regular file": reading a FIFO or ``/dev/zero`` would hang or never end, and calling it
+    missing sends the user looking for a typo."""
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
+            found = False
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES:
+                if child.suffix.lower() not in FOLDER_SUFFIXES:
+                    continue
+                if child.is_file():
+                    found = True
                     yield child.resolve()
+                elif not child.is_dir():
+                    yield (child, "not a regular file (a device, pipe or socket)")
+            if not found and path.suffix.lower() in FOLDER_SUFFIXES:
+                yield (path, "not a regular file (a folder, with no source files in it)")
+            elif not found:
+                yield (path, "a folder with no source files in it (" + ", ".join(sorted(FOLDER_SUFFIXES)) + ")")
         elif path.is_file():
             yield path.resolve()
+        elif path.exists():
+            yield (path, "not a regular file (a device, pipe or socket)")
         else:
-            yield (path, "no such file or folder")
+            yield (path, MISSING)

@@ -17,6 +17,13 @@ def test_index_never_imports_textual() -> None:
     assert "Contracts: 1 kept, 0 broken." in proc.stdout
 
 
+def test_no_engine_module_reaches_the_tui_in_any_form() -> None:
+    """Not even as text: a script run with ``python -c`` or ``-m`` is invisible to import-linter."""
+    for path in sorted((REPO / "index").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "paperdeck.tui" not in text and "paperdeck.bench" not in text, path
+
+
 def test_importing_the_engine_does_not_load_textual() -> None:
     code = "import sys, paperdeck.index.library, paperdeck.index.cli, paperdeck.tui.main; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

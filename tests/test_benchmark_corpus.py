@@ -1,13 +1,13 @@
 """The benchmark's synthetic corpus: deterministic, realistic enough, and parseable (no timing asserted here:
-performance is measured by ``python -m paperdeck.index.benchmark``, never by tests)."""
+performance is measured by ``python -m paperdeck.bench``, never by tests)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from paperdeck.index.benchmark import QUERY_MIX, main
+from paperdeck.bench.benchmark import QUERY_MIX, main
 from paperdeck.index.sources import parse_source
-from paperdeck.index.synthetic import PAPERS_PER_PAGE, write_pages
+from paperdeck.bench.synthetic import PAPERS_PER_PAGE, write_pages
 
 
 def test_the_same_seed_gives_the_same_corpus(tmp_path: Path) -> None:

@@ -67,13 +67,13 @@ def test_add_reports_each_file_and_remove(seeded_home: Path, tmp_path: Path, cap
     bad.write_text("<html><head></head><body>saved by mistake</body></html>")
     code, out, _ = run(capsys, "add", str(good), str(bad))
     assert code == 0
-    assert f"    added  {good}  (1 papers, 1 new)" in out
+    assert f"    added  {good}  (1 paper, 1 new)" in out
     assert "good.txt:7: title with no abstract: 'Orphan Title' skipped" in out
     assert f"  skipped  {bad}  (HTML page" in out
     code, out, _ = run(capsys, "add", str(good), "--json")
     assert json.loads(out)[0]["status"] == "unchanged"
     code, out, _ = run(capsys, "remove", "good.txt")
-    assert code == 0 and "1 papers dropped" in out
+    assert code == 0 and "1 paper dropped" in out
 
 
 def test_bookmark_commands_and_export(seeded_home: Path, tmp_path: Path, capsys) -> None:

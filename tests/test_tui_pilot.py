@@ -9,6 +9,7 @@ from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.models import SearchRequest
 from paperdeck.tui import clipboard
 from paperdeck.tui.messages import SearchFinished
+from paperdeck.tui.session import Ticket
 from paperdeck.tui.screens.help import HelpScreen
 from paperdeck.tui.screens.tags_note import TagsNoteScreen
 from paperdeck.tui.widgets.filter_pane import FacetList
@@ -137,6 +138,23 @@ async def test_open_in_browser(seeded_home, monkeypatch) -> None:
         assert notifications(app)[-1] == f"Opened the paper link in the browser: {url}"
 
 
+async def test_open_without_a_browser_copies_the_link_and_says_so(seeded_home, monkeypatch, fake_clipboard) -> None:
+    import webbrowser
+
+    def no_browser(using=None):  # type: ignore[no-untyped-def]
+        raise webbrowser.Error("could not locate runnable browser")
+
+    app = make_app()
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "pruning")
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        url = main.query_one(ResultList).current.paper.url
+        assert fake_clipboard == [url] and app.clipboard == url
+        assert notifications(app)[-1].startswith("Copied the paper link instead (no browser found) via ")
+
+
 async def test_similar_papers_and_opening_one_in_place(seeded_home) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -214,11 +232,16 @@ async def test_no_results_offers_did_you_mean_with_one_key(seeded_home) -> None:
     async with app.run_test(size=SIZE) as pilot:
         main = await search_for(pilot, "sparse atention ")
         assert main.results.total == 0 and main.results.suggestion == "sparse attention"
-        assert main.query_one("#empty").display
+        shown = "\n".join(line.plain for line in main.query_one(ResultList).message)
+        assert "Did you mean sparse attention?  Press ctrl+d" in shown
         await pilot.press("ctrl+d")
         main = await settle(pilot)
-        assert main.query_one("#search", Input).value == "sparse attention"
+        search = main.query_one("#search", Input)
+        assert search.value == "sparse attention" and search.cursor_position == len(search.value)
         assert main.results.total == 12
+        await pilot.press("s")  # typing on extends the query at its end
+        main = await settle(pilot)
+        assert search.value == "sparse attentions"
 
 
 async def test_stale_search_results_are_dropped(seeded_home) -> None:
@@ -227,9 +250,10 @@ async def test_stale_search_results_are_dropped(seeded_home) -> None:
         main = await search_for(pilot, "pruning")
         shown = main.results
         old = main.library.search(SearchRequest("diffusion"))
-        main.post_message(SearchFinished(main.generation - 1, old))
+        main.post_message(SearchFinished(Ticket(old.request, main.session.generation - 1), old))
         await pilot.pause()
         assert main.results is shown
+        assert main.query_one(ResultList).hits[0].paper.key == shown.hits[0].paper.key
 
 
 async def test_every_binding_has_an_id_and_reaches_the_palette(seeded_home) -> None:
@@ -348,9 +372,9 @@ async def test_a_rebuild_runs_in_the_background_with_a_progress_bar_and_the_list
         await pilot.pause(0.1)
         assert main.query_one("#loading").display  # the progress bar is up...
         try:
-            generation = main.generation
+            generation = main.session.generation
             main.query_one("#search", Input).value = "sparse attention"
-            while main.answered_generation == generation or main.search_pending:
+            while main.session.answered_generation == generation or main.search_pending:
                 await pilot.pause(0.02)
             results = main.query_one(ResultList)
             assert results.current is not None and results.current.paper.title == TOP  # ...and search works

@@ -10,18 +10,21 @@ from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from .fetch_today import fetch_commands
 from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
 PALETTE_COMMANDS = [
+    ("Add file or folder", "Add papers from a file or folder, in the background (paperdeck add)", "add_files"),
     ("Export bookmarks…", "Write bookmarks to a BibTeX, Markdown, CSV or JSON file", "export"),
     ("Rebuild index", "Re-read every source in the background", "rebuild"),
     ("Bookmarks only", "Toggle showing only bookmarked papers (B)", "action_bookmarks_only"),
     ("Clear filters", "Remove every filter (X)", "action_clear_filters"),
-    ("Cycle sort", "Relevance, listing date, title (S)", "action_cycle_sort"),
+    ("Cycle sort", "Relevance, date, title, upvotes (S)", "action_cycle_sort"),
     ("Focus search", "Jump to the search box (/)", "action_focus_search"),
     ("Focus filters", "Jump to the filter panes (f)", "action_focus_filters"),
     ("Bookmark", "Bookmark or un-bookmark the current paper (b)", "action_toggle_bookmark"),
@@ -44,8 +47,10 @@ class PaperdeckApp(App[None]):
     TITLE = "paperdeck"
     CSS_PATH = ["app.tcss", "reading.tcss"]
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax"),
-        Binding("q", "quit", "Quit", id="quit"),
+        # Priority: `?` opens help even from the search box (where it would otherwise be typed); check_action
+        # lets it through to a note or a path being typed, where a question mark is text.
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and search syntax", priority=True),
+        Binding("q", "quit_unless_typing", "Quit", id="quit"),  # ctrl+q (Textual's own) quits from anywhere
     ]
 
     def __init__(self) -> None:
@@ -86,11 +91,25 @@ class PaperdeckApp(App[None]):
         if isinstance(self.screen, MainScreen):
             self.screen.action_help()
 
+    async def action_quit_unless_typing(self) -> None:
+        await self.action_quit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``q`` and ``?`` are keys only where no text is being typed (``?`` also in the search box)."""
+        focused = self.focused
+        typing = isinstance(focused, TextArea) or (isinstance(focused, Input) and focused.id != "search")
+        if action == "help":
+            return not typing and isinstance(self.screen, MainScreen)
+        if action == "quit_unless_typing":
+            return not isinstance(focused, (Input, TextArea))
+        return True
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main_screen
         if main is None:
             return
         for title, help_text, name in PALETTE_COMMANDS:
-            yield SystemCommand(title, help_text, getattr(main, name))
+            # The palette reads help texts as markup: escaped, "[title](link)" stays literal.
+            yield SystemCommand(title, escape(help_text), getattr(main, name))
         yield from fetch_commands(main)

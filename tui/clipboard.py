@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from paperdeck.index.safety import clipboard_text
+
 PYPERCLIP_TIMEOUT = 3.0
 
 _CHILD = r"""
@@ -79,7 +81,12 @@ def _kill_group(child: subprocess.Popen[bytes]) -> None:
 
 
 def copy_everywhere(text: str, send_osc52: Callable[[str], None]) -> tuple[list[str], str | None]:
-    """OSC 52 first (cannot fail visibly), then pyperclip. Returns the routes that worked and any problem."""
+    """OSC 52 first (cannot fail visibly), then pyperclip. Returns the routes that worked and any problem.
+
+    Whatever the caller passes, only ``clipboard_text`` of it is copied: one line, no ESC, newline or other
+    control, because clipboard text gets pasted into shells (``ESC[201~`` ends bracketed paste).
+    """
+    text = clipboard_text(text)
     routes: list[str] = []
     try:
         send_osc52(text)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from paperdeck.index.models import SearchResults, SimilarPaper
+from .session import Ticket
 
 if TYPE_CHECKING:  # the library (Whoosh, numpy) is imported by the worker that opens it, after the first frame
     from paperdeck.index.library import Library
@@ -46,11 +47,10 @@ class IndexingProgressed(Message):
 
 @dataclass
 class SearchFinished(Message):
-    """A search worker finished. ``generation`` tells the screen whether it is still the latest request."""
+    """A search worker finished; the session judges by ``ticket`` whether the answer is still wanted."""
 
-    generation: int
+    ticket: Ticket
     results: SearchResults
-    append: bool = False  # a further page of the same search
 
 
 @dataclass
@@ -96,8 +96,15 @@ class BookmarksChanged(Message):
 
 
 @dataclass
-class LinkOpened(Message):
-    """A link was handed to the web browser (when none is found, ``ClipboardCopied`` reports the copy)."""
+class WorkerNoted(Message):
+    """A worker has something to tell the user that is not an error of the worker itself."""
 
-    url: str
-    message: str
+    text: str
+    severity: str = "information"
+
+
+@dataclass
+class SourcesLabelled(Message):
+    """Page files with a label a reader recognises (listing date and a short name), for the source facet."""
+
+    labels: dict[str, str]

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from paperdeck.index import locations
+from paperdeck.index.clean import one_line
 from paperdeck.index.durable import load_json_recovering, save_json_with_backup
 
 
@@ -25,7 +26,10 @@ def _validate(data: Any) -> Settings:
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         raise ValueError("'keymap' must map binding ids to keys")
-    return Settings(theme=str(data.get("theme") or Settings.theme), keymap=keymap)
+    theme = data.get("theme")
+    # A hand-edited file is untrusted text like any source: single-line, no controls, bounded.
+    return Settings(theme=one_line(theme)[:100] if isinstance(theme, str) and one_line(theme) else Settings.theme,
+                    keymap={one_line(k)[:100]: one_line(v)[:100] for k, v in keymap.items()})
 
 
 def load_settings() -> tuple[Settings, str | None]:

@@ -43,7 +43,7 @@ async def settle(pilot: Pilot) -> MainScreen:
 
 
 def _idle(main: MainScreen) -> bool:
-    return not main.search_pending and not main.preview_pending and main.answered_generation == main.generation
+    return not main.search_pending and not main.preview_pending and main.session.settled
 
 
 def _busy(app: PaperdeckApp) -> bool:

@@ -7,7 +7,6 @@ small enough to read whole.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,14 +15,19 @@ from ..models import Paper, ParseResult, ParseWarning, SourceRejected
 from .atom import parse_atom, unwrap_atom_json
 from .bibtex import BIBTEX_HINT, parse_bibtex
 from .daily_page import parse_daily_page
+from .fields import load_json, sanitize_papers
 from .hf_json import parse_hf_daily
 from .kaggle_jsonl import iter_kaggle_jsonl
-from .reading import decode_source
+from .reading import capped_lines, decode_source
 
 __all__ = ["parse_source", "open_source", "detect_format", "decode_source", "parse_daily_page"]
 
 Progress = Callable[[int, int, str], None]
 FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex")
+# Whole-document formats are parsed in memory: a bound keeps one crafted file from exhausting it. Line-based
+# pages are read line by line instead, each line cut at a bound (a real page's longest line is an abstract).
+MAX_DOCUMENT_BYTES = 64 << 20
+MAX_PAGE_LINE_BYTES = 4 << 20
 
 
 def detect_format(head: str) -> str:
@@ -34,7 +38,7 @@ def detect_format(head: str) -> str:
     if re.match(r'\{\s*["}]', start):
         first_line = start.split("\n", 1)[0]
         try:
-            first = json.loads(first_line)
+            first = load_json(first_line)
         except ValueError:
             first = None
         if isinstance(first, dict) and ("abstract" in first or "authors_parsed" in first or "id" in first):
@@ -71,6 +75,7 @@ def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResu
     else:
         result = parse_bibtex(text, source)
     result.warnings[:0] = warnings
+    result.papers = list(sanitize_papers(result.papers, source, result.warnings))
     return result
 
 
@@ -89,7 +94,32 @@ def open_source(path: Path, source: str, year: int | None = None,
 
         def stream() -> Iterable[Paper]:
             with path.open("rb") as handle:
-                yield from iter_kaggle_jsonl(handle, source, warnings, progress, size)
+                yield from sanitize_papers(iter_kaggle_jsonl(handle, source, warnings, progress, size), source,
+                                           warnings)
         return stream(), warnings, "kaggle_jsonl"
-    result = parse_source(path.read_bytes(), source, year=year)
-    return result.papers, result.warnings, detect_format(head)
+    fmt = detect_format(head)
+    data, cut = _read_bounded(path, source, fmt)
+    result = parse_source(data, source, year=year)
+    result.warnings[:0] = cut
+    return result.papers, result.warnings, fmt
+
+
+def _read_bounded(path: Path, source: str, fmt: str) -> tuple[bytes, list[ParseWarning]]:
+    """A file's bytes within the bounds above: pages line by line (long lines cut, with a warning), other
+    formats whole if not too large. Memory stays bounded whatever the file holds."""
+    size = path.stat().st_size
+    if fmt != "daily_page":
+        if size > MAX_DOCUMENT_BYTES:
+            raise SourceRejected(source, f"{size / (1 << 20):,.0f} MB is too large for one {fmt} file (limit "
+                                         f"{MAX_DOCUMENT_BYTES >> 20} MB): split it")
+        return path.read_bytes(), []
+    warnings: list[ParseWarning] = []
+    parts: list[bytes] = []
+    with path.open("rb") as handle:
+        for number, (line, cut) in enumerate(capped_lines(handle, MAX_PAGE_LINE_BYTES), start=1):
+            if cut:
+                warnings.append(ParseWarning(source, number, f"line longer than {MAX_PAGE_LINE_BYTES >> 20} MB: "
+                                                             "cut"))
+                line = line.decode("utf-8", errors="ignore").encode() + b"\n"  # no half character at the cut
+            parts.append(line)
+    return b"".join(parts), warnings

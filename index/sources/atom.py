@@ -6,13 +6,14 @@ Also accepts the JSON wrapper some tools save around a response (``{"url": ..., 
 
 from __future__ import annotations
 
-import json
 import re
+from functools import partial
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ..models import ParseResult, ParseWarning, SourceRejected
+from .fields import load_json, read_record
 from .metadata import build_paper
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -23,7 +24,7 @@ _ID = re.compile(r"arxiv\.org/abs/(.+?)/?$")
 def unwrap_atom_json(text: str) -> str | None:
     """The Atom body inside a saved API response wrapper, if ``text`` is one."""
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except ValueError:
         return None
     body = data.get("body") if isinstance(data, dict) else None
@@ -49,7 +50,8 @@ def parse_atom(text: str, source: str) -> ParseResult:
         primary = entry.find(f"{ARXIV}primary_category")
         categories = [primary.get("term")] if primary is not None else []
         categories += [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term") not in categories]
-        paper = build_paper(
+        paper = read_record(partial(
+            build_paper,
             source=source,
             title=entry.findtext(f"{ATOM}title"),
             abstract=entry.findtext(f"{ATOM}summary") or "",
@@ -60,9 +62,7 @@ def parse_atom(text: str, source: str) -> ParseResult:
             doi=entry.findtext(f"{ARXIV}doi"),
             journal_ref=entry.findtext(f"{ARXIV}journal_ref"),
             extra_links=[pdf] if pdf else [],
-        )
-        if paper is None:
-            warnings.append(ParseWarning(source, None, f"entry {number}: no title: skipped"))
-            continue
-        papers.append(paper)
+        ), warnings, source, None, f"entry {number}: ")
+        if paper is not None:
+            papers.append(paper)
     return ParseResult(source=source, papers=papers, warnings=warnings)

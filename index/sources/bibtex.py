@@ -7,10 +7,12 @@ must be told which entry (key and line) was skipped while the good ones still lo
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from ..clean import latex_to_display
+from ..clean import latex_to_display, one_line
 from ..links import normalise_arxiv_id
 from ..models import ParseResult, ParseWarning, SourceRejected
+from .fields import RECORD_ERRORS, read_record
 from .metadata import build_paper
 
 _ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
@@ -23,22 +25,28 @@ BIBTEX_HINT = re.compile(r"^\s*@\s*(article|inproceedings|misc|book|incollection
                          re.IGNORECASE | re.MULTILINE)
 
 
-def _balanced(chunk: str) -> bool:
-    depth = 0
+MAX_BRACE_DEPTH = 32  # real entries nest a few levels; the parser recurses per level and would overflow
+
+
+def _brace_problem(chunk: str) -> str | None:
+    """Why an entry cannot be handed to bibtexparser (unbalanced or too deeply nested braces), or None."""
+    depth = deepest = 0
     for match in re.finditer(r"\\.|[{}]", chunk):
         token = match.group(0)
         if token == "{":
             depth += 1
+            deepest = max(deepest, depth)
         elif token == "}":
             depth -= 1
             if depth < 0:
-                return False
-    return depth == 0
+                return "unbalanced braces"
+    if depth:
+        return "unbalanced braces"
+    return f"braces nested {deepest} deep (limit {MAX_BRACE_DEPTH})" if deepest > MAX_BRACE_DEPTH else None
 
 
 def parse_bibtex(text: str, source: str) -> ParseResult:
     import bibtexparser
-    from bibtexparser.bparser import BibTexParser
 
     warnings: list[ParseWarning] = []
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
@@ -47,23 +55,37 @@ def parse_bibtex(text: str, source: str) -> ParseResult:
     good: list[str] = []
     for index, start in enumerate(starts):
         chunk = text[start: starts[index + 1] if index + 1 < len(starts) else len(text)]
-        if _balanced(chunk):
+        problem = _brace_problem(chunk)
+        if problem is None:
             good.append(chunk)
             continue
         key = _ENTRY_KEY.match(chunk.strip())
         line = text.count("\n", 0, start) + 1
-        warnings.append(ParseWarning(source, line, f"entry {key.group(2) if key else '?'!r}: unbalanced braces: "
-                                                   "skipped"))
-    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
-    database = bibtexparser.loads("\n".join(good), parser=parser)
+        warnings.append(ParseWarning(source, line, f"entry {key.group(2) if key else '?'!r}: {problem}: skipped"))
+    try:
+        entries = bibtexparser.loads("\n".join(good), parser=_parser()).entries
+    except RECORD_ERRORS:  # pyparsing gave up on some entry: read them one by one to keep the others
+        entries = []
+        for chunk in good:
+            key = _ENTRY_KEY.match(chunk.strip())
+            try:
+                entries += bibtexparser.loads(chunk, parser=_parser()).entries
+            except RECORD_ERRORS as err:
+                warnings.append(ParseWarning(source, None, f"entry {key.group(2) if key else '?'!r}: unreadable "
+                                                           f"({type(err).__name__}): skipped"))
     papers = []
-    for entry in database.entries:
-        paper = _paper_from_entry(entry, source)
-        if paper is None:
-            warnings.append(ParseWarning(source, None, f"entry {entry.get('ID', '?')!r}: no title: skipped"))
-            continue
-        papers.append(paper)
+    for entry in entries:
+        where = f"entry {one_line(str(entry.get('ID', '?')))[:80]!r}: "
+        paper = read_record(partial(_paper_from_entry, entry, source), warnings, source, None, where)
+        if paper is not None:
+            papers.append(paper)
     return ParseResult(source=source, papers=papers, warnings=warnings)
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    from bibtexparser.bparser import BibTexParser
+
+    return BibTexParser(common_strings=True, ignore_nonstandard_types=False)
 
 
 def _tex(value: str | None) -> str:

@@ -7,16 +7,18 @@ strings instead of objects; those are read with ``ast.literal_eval`` (safe: lite
 from __future__ import annotations
 
 import ast
-import json
+from functools import partial
 from typing import Any
 
-from ..models import ParseResult, ParseWarning, SourceRejected
+from ..models import Paper, ParseResult, ParseWarning, SourceRejected
+from .fields import BadField, integer, items, load_json, mapping, read_record
+from .fields import text as text_field
 from .metadata import build_paper, iso_date
 
 
 def parse_hf_daily(text: str, source: str) -> ParseResult:
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except ValueError as err:
         raise SourceRejected(source, f"not valid JSON ({err})") from None
     if isinstance(data, dict) and isinstance(data.get("papers"), list):
@@ -37,36 +39,35 @@ def parse_hf_daily(text: str, source: str) -> ParseResult:
         if not isinstance(item, dict):
             warnings.append(ParseWarning(source, None, f"item {number}: not an object: skipped"))
             continue
-        paper = _paper_from_item(item, source)
-        if paper is None:
-            warnings.append(ParseWarning(source, None, f"item {number}: no title: skipped"))
-            continue
-        papers.append(paper)
+        paper = read_record(partial(_paper_from_item, item, source), warnings, source, None, f"item {number}: ")
+        if paper is not None:
+            papers.append(paper)
     if repr_items:
         warnings.append(ParseWarning(source, None, f"{repr_items} item(s) were Python dict reprs, not JSON "
                                                    "objects: read leniently"))
     return ParseResult(source=source, papers=papers, warnings=warnings)
 
 
-def _paper_from_item(item: dict[str, Any], source: str):  # type: ignore[no-untyped-def]
-    paper: dict[str, Any] = item.get("paper") if isinstance(item.get("paper"), dict) else item
-    org = paper.get("organization") or item.get("organization")
+def _paper_from_item(item: dict[str, Any], source: str) -> Paper | None:
+    """One item's paper; a field of the wrong type raises ``BadField`` (the item is skipped, the rest load)."""
+    paper = mapping(item, "paper") or item
+    org: object = mapping(paper, "organization") or mapping(item, "organization")
     if isinstance(org, dict):
-        org = org.get("fullname") or org.get("name")
-    authors = [a.get("name") for a in paper.get("authors") or [] if isinstance(a, dict)]
+        org = text_field(org, "fullname") or text_field(org, "name")
+    authors = [text_field(a, "name") for a in items(paper, "authors", dict, "a list of objects with a name")]
     return build_paper(
         source=source,
-        title=paper.get("title") or item.get("title"),
-        abstract=paper.get("summary") or item.get("summary") or "",
-        arxiv_id=paper.get("id"),
+        title=text_field(paper, "title") or text_field(item, "title"),
+        abstract=text_field(paper, "summary") or text_field(item, "summary") or "",
+        arxiv_id=text_field(paper, "id"),
         authors=authors,
-        published=paper.get("publishedAt"),
-        listed=iso_date(item.get("publishedAt") or paper.get("submittedOnDailyAt")),
-        upvotes=paper.get("upvotes"),
-        github_repo=paper.get("githubRepo"),
-        github_stars=paper.get("githubStars"),
-        project_page=paper.get("projectPage"),
+        published=text_field(paper, "publishedAt"),
+        listed=iso_date(text_field(item, "publishedAt") or text_field(paper, "submittedOnDailyAt")),
+        upvotes=integer(paper, "upvotes"),
+        github_repo=text_field(paper, "githubRepo"),
+        github_stars=integer(paper, "githubStars"),
+        project_page=text_field(paper, "projectPage"),
         organization=org,
-        ai_summary=paper.get("ai_summary"),
-        keywords=paper.get("ai_keywords") or [],
+        ai_summary=text_field(paper, "ai_summary"),
+        keywords=items(paper, "ai_keywords", str, "a list of text"),
     )

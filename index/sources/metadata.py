@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from ..clean import clean_paragraph, latex_to_display, one_line, title_key
+from ..clean import clean_paragraph, latex_to_display, one_line, strip_control, title_key
 from ..links import canonical_url, classify, extract_links, normalise_arxiv_id
 from ..models import Link, PageSeen, Paper
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S{1,280}$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,7 +32,7 @@ def clean_text(value: object) -> str:
     """Metadata text: mojibake repaired (ftfy), control characters removed, line wraps and indents undone."""
     if value is None:
         return ""
-    text = str(value)
+    text = strip_control(str(value))  # first: ftfy would take C1 controls for mojibake and half-strip escapes
     if any(ord(ch) > 127 for ch in text):
         text = _ftfy().fix_text(text, normalization="NFC")
     return clean_paragraph(text)
@@ -60,7 +63,7 @@ def iso_date(value: object) -> str | None:
 def as_int(value: object) -> int | None:
     try:
         return int(value) if value is not None and value != "" else None  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # None-like junk, or float('inf') from a crafted file
         return None
 
 
@@ -93,12 +96,19 @@ def build_paper(
     text = clean_text(abstract)
     arxiv = normalise_arxiv_id(str(arxiv_id)) if arxiv_id else None
     doi_text = clean_text(doi).lower().removeprefix("https://doi.org/") or None
+    if doi_text and not _DOI.match(doi_text):  # kept as text, but never made into a key or a link
+        doi_text, doi_field = None, one_line(doi_text)[:300]
+    else:
+        doi_field = doi_text
     links: dict[str, Link] = {}
 
     def add(url: object, kind: str | None = None) -> None:
         if not url:
             return
-        link = classify(str(url).strip())
+        try:
+            link = classify(str(url).strip())
+        except ValueError:  # unparsable ("http://[oops"): kept as is, so the inbound check reports and drops it
+            link = Link(url=str(url), kind="project", host="")
         if kind:
             link = Link(url=link.url, kind=kind, host=link.host)  # type: ignore[arg-type]
         links.setdefault(link.url, link)
@@ -130,7 +140,7 @@ def build_paper(
         categories=[c for c in (one_line(str(c)) for c in categories) if c],
         published=iso_date(published),
         upvotes=as_int(upvotes),
-        doi=doi_text,
+        doi=doi_field,
         organization=clean_name(organization) or None,
         github_stars=as_int(github_stars),
         ai_summary=clean_text(ai_summary) or None,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from typing import IO
 
 from ..models import ParseWarning, SourceRejected
 
@@ -49,3 +51,16 @@ def decode_source(data: bytes, source: str) -> tuple[str, list[ParseWarning]]:
 
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def capped_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
+    """The lines of a binary file, each at most ``limit`` bytes: ``(line, cut)``; a longer line's rest is read
+    and thrown away in bounded pieces. Why: ``for line in handle`` holds a whole line in memory, and a crafted
+    200 MB single-line file would be read whole."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, False
+            continue
+        while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield line[:limit], True

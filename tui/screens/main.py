@@ -1,15 +1,15 @@
-"""The main screen: search box, filter panes, result list, reader, status line; owns every worker.
+"""The main screen: search box, filter panes, result list, reader, status line; runs every worker.
 
-Why the screen owns the workers: widgets only post messages up (a facet toggled, the list near its end); the
-screen decides what to run, runs it in an exclusive thread worker, and drops answers that arrive for an older
-request (each search carries a generation number). At most one search runs at a time: keys typed meanwhile
-only mark the query dirty, and the latest query runs as soon as the running one ends, so a slow search on a big
-library never builds a queue of outdated ones behind it.
+Why the screen runs the workers but decides nothing about searching: what to search and which answer belongs on
+screen is ``SearchSession``'s job (plain, tested without Textual); the screen turns widget events into calls on
+it, runs the tickets it hands out in thread workers (``main_workers.py``), and shows what it accepts. One
+``Worker.StateChanged`` handler sees every worker end, so any failure is shown and progress never stays up.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -23,35 +23,40 @@ from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
 from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.models import SORT_ORDERS, Paper, SearchRequest, SearchResults
+from paperdeck.index.models import Paper, SearchResults
 
 if TYPE_CHECKING:  # imported by the worker that opens the library, after the first frame
     from paperdeck.index.library import Library
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
-                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound)
-from ..widgets.filter_pane import FacetList, FilterPanes, value_label
+                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
+                        WorkerNoted)
+from ..session import PAGE_SIZE, SearchSession, Ticket
+from ..widgets.filter_pane import FacetList, FilterPanes
 from ..widgets.reader import Reader, SimilarList
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
-from .main_actions import MainScreenActions
+from . import main_workers as workers
+from .main_actions import PaperKeyActions
 from .main_reading import READING_BINDINGS, MainScreenReading
-from .main_workers import MainScreenWorkers
+from .main_text import empty_state, failure_state, status_line
+
+__all__ = ["MainScreen", "PAGE_SIZE"]
 
 DEBOUNCE_SECONDS = 0.01  # pause in typing before searching; stale answers are dropped anyway
-PAGE_SIZE = 40  # rows per search; more load as the cursor nears the end
 REFRESH_SECONDS = 5.0
-MEDIUM_WIDTH = 110
-NARROW_WIDTH = 80
+MEDIUM_WIDTH = 110  # below: the reader goes under the list
+NARROW_WIDTH = 100  # below: the filter column is hidden until `f`
+TINY_WIDTH = 80  # below (or short): a one-line search box, no similar list
+FATAL_GROUPS = {"library"}  # without an open library nothing works: keep the error on screen
 
 
-class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen[None]):
+class MainScreen(PaperKeyActions, MainScreenReading, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="focus_search", tooltip="Focus the search box"),
         Binding("escape", "back_to_list", "List", id="back_to_list", show=False),
-        Binding("enter", "open_paper", "Open", id="open_paper", show=False),
         Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark", tooltip="Bookmark or un-bookmark"),
         Binding("B", "bookmarks_only", "Bookmarks only", id="bookmarks_only"),
         Binding("t", "edit_tags", "Tags/note", id="edit_tags"),
@@ -73,22 +78,27 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         super().__init__()
         self.library: Library | None = None
         self.bookmarks = BookmarkStore()
-        self.filters: dict[str, set[str]] = {}
-        self.sort_index = 0
-        self.generation = 0
-        self.results: SearchResults | None = None
-        self.loaded_pages = 0
-        self.loading_more = False
-        self._debounce: Timer | None = None
-        self._preview: Timer | None = None
-        self.answered_generation = 0  # the last search generation whose results are on screen
+        self.session = SearchSession()
+        self.show_timing = True  # the status line's query time; snapshot tests turn it off
         self.search_pending = False  # a debounced search is waiting to start
         self.preview_pending = False  # the reader is about to follow the cursor
-        self.show_timing = True  # the status line's query time; snapshot tests turn it off
-        self._search_again = False  # the query changed while a search was running
-        self._typed_at: float | None = None  # first keystroke not yet answered on screen
-        self.paint_latencies: list[float] = []  # keystroke -> frame with its results (ms), for the benchmark
+        self._debounce: Timer | None = None
+        self._preview: Timer | None = None
+        self._tickets: dict[Worker[None], Ticket] = {}
         self.init_reading()
+
+    @property
+    def results(self) -> SearchResults | None:
+        """The first page of the search on screen."""
+        return self.session.results
+
+    @property
+    def filters(self) -> dict[str, set[str]]:
+        return self.session.filters
+
+    @property
+    def sort(self) -> str:
+        return self.session.sort
 
     # -- layout ----------------------------------------------------------------------------------------------
 
@@ -104,7 +114,6 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
             with Horizontal(id="main-area"):
                 with Vertical(id="middle"):
                     yield ResultList()
-                    yield Static(id="empty")
                 yield Reader()
         yield Footer()
 
@@ -113,21 +122,56 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         for message in self.bookmarks.messages:
             self.notify(message, severity="warning", markup=False)
         self.query_one(SearchBar).focus()  # typing works at once; the query runs when the library is open
-        self.open_library()
+        self.run_in_thread(workers.open_library, group="library", description="open the library")
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
     def on_resize(self) -> None:
-        """Three columns when wide; reader under the list from MEDIUM_WIDTH down; filters on demand when narrow."""
+        """Three columns when wide; reader under the list below MEDIUM_WIDTH; filters on demand below NARROW."""
         width, height = self.size
         self.set_class(width < MEDIUM_WIDTH, "medium")
         self.set_class(width < NARROW_WIDTH, "narrow")
-        self.set_class(width < NARROW_WIDTH or height < 22, "tiny")
+        self.set_class(width < TINY_WIDTH or height < 22, "tiny")
+
+    def run_in_thread(self, job: Callable[..., None], *args: object, group: str, description: str,
+                      exclusive: bool = True, ticket: Ticket | None = None) -> Worker[None]:
+        """Run ``job(*args, post)`` in a thread worker; the StateChanged handler reports how it ended."""
+        worker: Worker[None] = self.run_worker(partial(job, *args, self.post_message), thread=True, group=group,
+                                               exclusive=exclusive, exit_on_error=False, description=description)
+        if ticket is not None:
+            self._tickets[worker] = ticket
+        return worker
 
     # -- worker results --------------------------------------------------------------------------------------
 
+    @on(Worker.StateChanged)
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker ends here: a failure becomes a notification (and stays on screen when fatal), progress
+        is cleared, and a search that ended lets the session run the text typed meanwhile."""
+        worker, state = event.worker, event.state
+        if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        ticket = self._tickets.pop(worker, None)
+        if state is WorkerState.ERROR:
+            self.show_failure(worker, ticket)
+        if ticket is not None and self.session.ended(ticket):
+            self.run_search()
+
+    def show_failure(self, worker: Worker[None], ticket: Ticket | None) -> None:
+        error = f"{type(worker.error).__name__}: {worker.error}"
+        self.query_one("#loading").display = False
+        self.notify(f"Could not {worker.description}: {error}", severity="error", markup=False,
+                    timeout=30 if worker.group in FATAL_GROUPS else 10)
+        if worker.group in FATAL_GROUPS and self.library is None:
+            self.query_one("#loading").display = True
+            self.query_one("#loading-label", Static).update(plain(f"Could not {worker.description}: {error}"))
+        if ticket is not None and self.session.failed(ticket, error) and not ticket.append:
+            self.query_one(ResultList).show_message(failure_state(ticket.request.query, error))
+            self.query_one("#status", Static).update(plain(f"The search failed: {error}", "$error"))
+            self.refresh_bindings()
+
     @on(IndexingProgressed)
     def show_progress(self, message: IndexingProgressed) -> None:
-        self.query_one("#loading").display = True  # first run, or a rebuild while the old index still answers
+        self.query_one("#loading").display = True  # first run, a rebuild or an add; the old index still answers
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
         self.query_one("#loading-label", Static).update(plain(f"Indexing: {message.label}"))
@@ -139,9 +183,13 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         self.query_one("#body").display = True
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
-        self.bookmark_keys_worker()
+        self.adopt_old_bookmark_keys()
         self.run_search()
-        self.query_one(SearchBar).focus()
+        self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
+
+    @on(SourcesLabelled)
+    def sources_labelled(self, message: SourcesLabelled) -> None:
+        self.query_one(FilterPanes).label_sources(message.labels)
 
     @on(LibraryFailed)
     def library_failed(self, message: LibraryFailed) -> None:
@@ -150,31 +198,35 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
 
     @on(SearchFinished)
     def search_finished(self, message: SearchFinished) -> None:
-        if message.generation != self.generation:
-            return  # an answer to an older request: the user has typed on since
-        results = message.results
+        verdict = self.session.accept(message.ticket, message.results)
+        if verdict == "append":
+            self.query_one(ResultList).append_hits(list(message.results.hits))
+        elif verdict == "new":
+            self.show_answer(message.results)
+
+    def show_answer(self, results: SearchResults) -> None:
+        """A new answer replaces the list, the facet counts, the status line and (when empty) the hints."""
         result_list = self.query_one(ResultList)
-        marks = frozenset(h.paper.key for h in results.hits if h.bookmarked)  # old bookmark keys resolved
-        self.answered_generation = message.generation
-        if message.append:
-            self.loading_more = False
-            self.loaded_pages = results.request.page
-            result_list.append_hits(list(results.hits), marks)
-            return
-        keep = result_list.current.paper.key if result_list.current else None
-        if self._typed_at is not None and not self._search_again and not self.search_pending:
-            self.call_after_refresh(self._painted, self._typed_at)
-            self._typed_at = None
-        self.results = results
-        self.loaded_pages = 1
-        result_list.show_hits(list(results.hits), marks, keep_key=keep)
+        if results.total:
+            keep = result_list.current.paper.key if result_list.current else None
+            marks = self.bookmarks.keys() | {h.paper.key for h in results.hits if h.bookmarked}  # old keys too
+            result_list.show_hits(list(results.hits), frozenset(marks), keep_key=keep)
+        else:
+            result_list.show_message(empty_state(results, bool(self.filters), self.library_is_empty()))
+            self.query_one(Reader).clear()
+            self.leave_zoom()  # nothing to read: show the empty state
         self.query_one(FilterPanes).show(results.facets, self.filters)
-        self.show_status(results)
-        self.show_empty_state(results)
+        sources = self.query_one(FilterPanes).sources
+        self.query_one("#status", Static).update(status_line(results, self.filters, sources, self.show_timing))
+        self.refresh_bindings()  # ctrl+d is offered only while a suggestion is shown
         reader = self.query_one(Reader)
-        if reader.paper is not None and results.total:
+        if reader.paper is not None and results.total and self.library is not None:
             # The reader's matches follow the query too (its paper may not have changed).
-            self.highlight_worker(reader.paper, results.request.query)
+            self.run_in_thread(workers.prepare_reader, self.library, reader.paper, results.request.query, False,
+                               group="highlight", description="mark the matches")
+
+    def library_is_empty(self) -> bool:
+        return self.session.query == "" and not self.filters
 
     @on(PaperPrepared)
     def paper_prepared(self, message: PaperPrepared) -> None:
@@ -191,8 +243,7 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         self.notify(message.message, markup=False, timeout=10 if message.undo_key else 5)
         if message.undo_key:
             self.undo_keys.append(message.undo_key)
-        marks = self.bookmarks.keys()
-        self.query_one(ResultList).refresh_row(message.key, marks)
+        self.query_one(ResultList).refresh_marks(self.bookmarks.keys())
         reader = self.query_one(Reader)
         if reader.paper is not None and reader.paper.key == message.key:
             reader.show_meta(self.bookmarks.get(message.key))
@@ -207,57 +258,40 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         else:
             self.notify(f"Copied {message.what} via {routes}", markup=False)
 
+    @on(WorkerNoted)
+    def worker_noted(self, message: WorkerNoted) -> None:
+        self.notify(message.text, severity=message.severity, markup=False)  # type: ignore[arg-type]
+
     @on(LibraryChanged)
     def library_changed(self, message: LibraryChanged) -> None:
         self.query_one("#loading").display = False
         self.notify(message.summary, markup=False)
-        self.bookmark_keys_worker()
+        self.adopt_old_bookmark_keys()
         self.run_search()
+        if self.library is not None:  # pages may have come or gone
+            self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
 
     def check_for_changes(self) -> None:
         if self.library is not None:
-            self.refresh_worker()
+            self.run_in_thread(workers.watch_library, self.library, group="refresh",
+                               description="check the library for changes")
 
     # -- searching -------------------------------------------------------------------------------------------
 
-    @property
-    def sort(self) -> str:
-        return SORT_ORDERS[self.sort_index]
-
-    def current_request(self, page: int = 1, as_you_type: bool = True) -> SearchRequest:
-        filters = tuple(sorted((facet, value) for facet, values in self.filters.items() for value in values))
-        return SearchRequest(query=self.query_one(SearchBar).value, filters=filters, sort=self.sort, page=page,
-                             page_size=PAGE_SIZE, as_you_type=as_you_type, with_snippets=False)
-
     def run_search(self) -> None:
         self.search_pending = False
+        if self._debounce is not None:
+            self._debounce.stop()
         if self.library is None:
             return
-        if self._search_running():
-            self.search_pending = self._search_again = True  # runs when the one in flight ends
-            return
-        self.generation += 1
-        self.loading_more = False
-        self.search_worker(self.current_request(), self.generation)
-
-    def _search_running(self) -> bool:
-        return any(w.group == "search" and w.node is self and w.is_running for w in self.app.workers)
-
-    @on(Worker.StateChanged)
-    def worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "search" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
-                                                               WorkerState.CANCELLED) and self._search_again:
-            self._search_again = False
-            self.run_search()
-
-    def _painted(self, typed_at: float) -> None:
-        """Called after the frame that shows a search's results: keystroke-to-paint latency."""
-        self.paint_latencies.append((time.perf_counter() - typed_at) * 1000)
+        ticket = self.session.start_search()
+        if ticket is not None:  # None: one is running; the session runs the latest text when it ends
+            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), group="search",
+                               description="search", ticket=ticket)
 
     @on(Input.Changed, "#search")
-    def query_changed(self) -> None:
-        if self._typed_at is None:
-            self._typed_at = time.perf_counter()
+    def query_changed(self, event: Input.Changed) -> None:
+        self.session.set_query(event.value)
         if self._debounce is not None:
             self._debounce.stop()
         self.search_pending = True
@@ -265,63 +299,28 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
 
     @on(Input.Submitted, "#search")
     def query_submitted(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
         self.run_search()
         self.query_one(ResultList).focus()
 
     @on(ResultList.NearEnd)
     def load_more(self) -> None:
-        results = self.results
-        if results is None or self.loading_more or self.loaded_pages >= results.pages:
-            return
-        self.loading_more = True
-        self.search_worker(self.current_request(page=self.loaded_pages + 1), self.generation, append=True)
+        ticket = self.session.start_next_page()
+        if ticket is not None and self.library is not None:
+            # Its own group: an exclusive worker in the search group would cancel the newer search.
+            self.run_in_thread(workers.search, self.library, ticket, self.bookmarks.keys(), group="page",
+                               description="load more results", ticket=ticket)
 
     @on(SelectionList.SelectedChanged, ".facet")
     def facet_changed(self, event: SelectionList.SelectedChanged) -> None:
         facet_list = event.selection_list
         assert isinstance(facet_list, FacetList)
-        self.filters[facet_list.facet] = set(facet_list.selected)
-        if not self.filters[facet_list.facet]:
-            del self.filters[facet_list.facet]
-        self.run_search()
+        if self.session.set_facet(facet_list.facet, set(facet_list.selected)):
+            self.run_search()
 
     @on(FacetList.Cleared)
     def facet_cleared(self, message: FacetList.Cleared) -> None:
-        if self.filters.pop(message.facet, None) is not None:
+        if self.session.set_facet(message.facet, set()):
             self.run_search()
-
-    def show_status(self, results: SearchResults) -> None:
-        parts = [Content.styled(f"{results.total} paper{'s' if results.total != 1 else ''}", "bold"), Content(f"{results.elapsed_ms:.0f} ms"),
-                 Content(f"sorted by {self.sort}")]
-        if not self.show_timing:
-            del parts[1]
-        for facet, values in sorted(self.filters.items()):
-            parts.append(plain(f"{facet}: " + " | ".join(value_label(facet, v) for v in sorted(values)), "$accent"))
-        if results.notes:
-            parts.append(plain("; ".join(results.notes), "dim italic"))
-        self.query_one("#status", Static).update(Content("  ·  ").join(parts))
-
-    def show_empty_state(self, results: SearchResults) -> None:
-        empty = self.query_one("#empty", Static)
-        result_list = self.query_one(ResultList)
-        empty.display = results.total == 0
-        result_list.display = results.total > 0
-        if results.total:
-            return
-        self.query_one(Reader).clear()
-        self.leave_zoom()  # nothing to read: show the empty state
-        lines = [Content.assemble("No papers match ", plain(results.request.query or "(everything)", "bold"),
-                                  " with the current filters." if self.filters else ".")]
-        if results.suggestion:
-            lines.append(Content.assemble("Did you mean ", plain(results.suggestion, "bold $accent"),
-                                          "?  Press ", Content.styled("ctrl+d", "bold"), " to search for it."))
-        if self.filters:
-            lines.append(Content.assemble("Press ", Content.styled("X", "bold"), " to clear the filters."))
-        lines.append(Content.styled('Syntax: two words = both · OR · NOT · "a phrase" · prefix* · title:word · '
-                                    "fuzzy~", "dim"))
-        empty.update(Content("\n\n").join(lines))
 
     # -- the reader follows the list -------------------------------------------------------------------------
 
@@ -339,9 +338,10 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
     def open_in_reader(self, paper: Paper, with_similar: bool = True) -> None:
         self.query_one(Reader).show_paper(paper, self.bookmarks.get(paper.key))
         if self.library is not None:
-            self.reader_worker(paper, self.query_one(SearchBar).value, with_similar)
+            self.run_in_thread(workers.prepare_reader, self.library, paper, self.session.query, with_similar,
+                               group="reader", description="prepare the reader")
 
-    @on(ResultList.OptionHighlighted, "#results")
+    @on(ResultList.CursorMoved)
     def result_highlighted(self) -> None:
         """The reader follows the cursor (after a short pause, so holding j does not queue work)."""
         if self._preview is not None:
@@ -356,8 +356,8 @@ class MainScreen(MainScreenActions, MainScreenReading, MainScreenWorkers, Screen
         if hit is not None and (reader.paper is None or reader.paper.key != hit.paper.key):
             self.open_in_reader(hit.paper)
 
-    @on(ResultList.OptionSelected, "#results")
-    def result_selected(self, event: ResultList.OptionSelected) -> None:
+    @on(ResultList.Opened)
+    def result_opened(self) -> None:
         self.action_open_paper()
 
     @on(SimilarList.OptionSelected, "#similar")

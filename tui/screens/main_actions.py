@@ -1,34 +1,82 @@
-"""The main screen's key actions: each reads the current paper and hands real work to a worker.
+"""The main screen's key actions: each reads the current paper or the session and hands real work to a worker.
 
-Why apart from ``main.py``: the screen module keeps layout, searching and worker results; these are the
-thin handlers behind the bindings, each a few lines.
+Why apart from ``main.py``: the screen module keeps layout, searching and worker results; these are the thin
+handlers behind the bindings. The attributes they rely on are declared below, so the contract with
+``MainScreen`` is checked by a type checker rather than assumed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from textual.binding import Binding
 
+from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import markdown_link
-from paperdeck.index.models import SORT_ORDERS
+from paperdeck.index.models import Paper
+from paperdeck.index.safety import safe_url
+from ..session import SearchSession
 from ..widgets.filter_pane import FilterPanes
 from ..widgets.reader import Reader, SimilarList
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
+from . import main_workers as workers
+from .add_path import AddPathScreen
 from .help import HelpScreen
 
+if TYPE_CHECKING:
+    from textual.worker import Worker
 
-class MainScreenActions:
-    """Mixed into ``MainScreen``, which provides the widgets, the workers and the search state."""
+    from paperdeck.index.library import Library
+
+NEEDS_A_PAPER = {"next_match", "previous_match", "copy_code", "copy_markdown", "copy_link", "toggle_bookmark",
+                 "edit_tags", "open_browser", "similar", "open_paper"}
+
+
+class PaperKeyActions:
+    """Mixed into ``MainScreen`` (a Textual ``Screen``), which provides what is declared here."""
+
+    if TYPE_CHECKING:
+        library: Library | None
+        bookmarks: BookmarkStore
+        session: SearchSession
+        app: Any
+        focused: Any
+        _bindings: Any
+        BINDINGS: list[Any]
+
+        def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def add_class(self, *names: str) -> Any: ...
+        def remove_class(self, *names: str) -> Any: ...
+        def current_paper(self) -> Paper | None: ...
+        def open_in_reader(self, paper: Paper, with_similar: bool = True) -> None: ...
+        def run_search(self) -> None: ...
+        def read_full_screen(self, on: bool = True) -> None: ...
+        def leave_zoom(self) -> None: ...
+        def edit_tags_and_note(self, paper: Paper) -> None: ...
+        def open_link(self, url: str, what: str = "the paper link") -> None: ...
+        def run_in_thread(self, job: Callable[..., None], *args: object, group: str, description: str,
+                          exclusive: bool = True) -> Worker[None]: ...
+
+    # -- focus ---------------------------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
 
     def action_back_to_list(self) -> None:
-        result_list = self.query_one(ResultList)
-        if result_list.display:
-            result_list.focus()
+        """Escape: always out of the search box (or the filters) to the list, even an empty one."""
         self.remove_class("show-filters")
         self.leave_zoom()
+        self.query_one(ResultList).focus()
+
+    def action_focus_filters(self) -> None:
+        self.add_class("show-filters")
+        first = self.query_one(FilterPanes).first_list()
+        if first is not None:
+            first.focus()
 
     def action_open_paper(self) -> None:
         """Open the highlighted paper and move into the reader (escape comes back)."""
@@ -41,31 +89,63 @@ class MainScreenActions:
         self.read_full_screen()
         reader.focus()
 
+    # -- the search ----------------------------------------------------------------------------------------
+
+    def action_bookmarks_only(self) -> None:
+        self.session.toggle_bookmarks_only()
+        self.run_search()
+
+    def action_clear_filters(self) -> None:
+        if self.session.clear_filters():
+            self.run_search()
+
+    def action_cycle_sort(self) -> None:
+        self.notify(f"Sorted by {self.session.cycle_sort()}", markup=False)
+        self.run_search()
+
+    def action_apply_suggestion(self) -> None:
+        results = self.session.results
+        if results is not None and results.suggestion:
+            search = self.query_one(SearchBar)
+            search.value = results.suggestion
+            search.cursor_position = len(search.value)  # typing on continues the suggested query
+            self.session.set_query(search.value)
+            self.run_search()
+
+    # -- the paper -----------------------------------------------------------------------------------------
+
     def action_toggle_bookmark(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self.bookmark_worker(paper)
-
-    def action_bookmarks_only(self) -> None:
-        if self.filters.get("bookmarked") == {"yes"}:
-            del self.filters["bookmarked"]
-        else:
-            self.filters["bookmarked"] = {"yes"}
-        self.run_search()
+            self.run_in_thread(workers.toggle_bookmark, self.bookmarks, self.library, paper, group="bookmarks",
+                               exclusive=False, description="save the bookmark")
 
     def action_edit_tags(self) -> None:
         paper = self.current_paper()
         if paper is not None:
             self.edit_tags_and_note(paper)
 
-    def _copy(self, text: str | None, what: str) -> None:
+    def osc52(self, text: str) -> None:
+        """OSC 52 from a worker thread (the terminal is written on the UI thread)."""
+        self.app.call_from_thread(self.app.copy_to_clipboard, text)
+
+    def copy_in_thread(self, text: str | None, what: str) -> None:
         if text:
-            self.clipboard_worker(text, what)
+            self.run_in_thread(workers.copy, text, what, self.osc52, group="clipboard", exclusive=False,
+                               description="copy")
+
+    def checked_link(self, url: str, what: str) -> str | None:
+        """The link if it may be copied or opened; re-checked here because old libraries and hand-edited
+        bookmark files were never validated on the way in."""
+        checked = safe_url(url)
+        if checked is None:
+            self.notify(f"Not using {what}: it is not a plain http(s) link.", severity="warning", markup=False)
+        return checked
 
     def action_copy_link(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self._copy(paper.url, "the paper link")
+            self.copy_in_thread(self.checked_link(paper.url, "the paper link"), "the paper link")
 
     def action_copy_code(self) -> None:
         paper = self.current_paper()
@@ -74,17 +154,18 @@ class MainScreenActions:
         if not paper.code_urls:
             self.notify("This paper has no code link.", severity="warning", markup=False)
             return
-        self._copy(paper.code_urls[0], "the code link")
+        self.copy_in_thread(self.checked_link(paper.code_urls[0], "the code link"), "the code link")
 
     def action_copy_markdown(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self._copy(markdown_link(paper.title, paper.url), "a Markdown link")
+            self.copy_in_thread(markdown_link(paper.title, paper.url), "a Markdown link")
 
     def action_open_browser(self) -> None:
         paper = self.current_paper()
-        if paper is not None:
-            self.open_link(paper.url)
+        url = self.checked_link(paper.url, "the paper link") if paper is not None else None
+        if url is not None:
+            self.open_link(url)
 
     def action_similar(self) -> None:
         paper = self.current_paper()
@@ -94,7 +175,8 @@ class MainScreenActions:
         if reader.paper is None or reader.paper.key != paper.key:
             self.open_in_reader(paper)
         elif self.library is not None:
-            self.reader_worker(paper, self.query_one(SearchBar).value, True)
+            self.run_in_thread(workers.prepare_reader, self.library, paper, self.session.query, True,
+                               group="reader", description="find similar papers")
         self.query_one(SimilarList).focus()
 
     def action_next_match(self) -> None:
@@ -105,53 +187,52 @@ class MainScreenActions:
         if not self.query_one(Reader).jump_match(-1):
             self.notify("No matches in this abstract.", markup=False)
 
-    def action_focus_filters(self) -> None:
-        self.add_class("show-filters")
-        first = self.query_one(FilterPanes).first_list()
-        if first is not None:
-            first.focus()
-
-    def action_clear_filters(self) -> None:
-        if self.filters:
-            self.filters.clear()
-            self.run_search()
-
-    def action_cycle_sort(self) -> None:
-        self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
-        self.notify(f"Sorted by {self.sort}", markup=False)
-        self.run_search()
-
-    def action_apply_suggestion(self) -> None:
-        if self.results is not None and self.results.suggestion:
-            self.query_one(SearchBar).value = self.results.suggestion
-            self.run_search()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that work now are live (and shown in the footer). Letters are already out of the
+        footer while the search box has focus: Textual drops bindings for keys the focused input consumes."""
+        if action == "focus_search":
+            return not isinstance(self.focused, SearchBar)
         if action == "apply_suggestion":
-            return bool(self.results is not None and self.results.suggestion and self.results.total == 0)
-        if action in ("next_match", "previous_match", "copy_code", "copy_markdown", "copy_link",
-                      "toggle_bookmark", "edit_tags", "open_browser", "similar", "open_paper"):
+            results = self.session.results
+            return bool(results is not None and results.suggestion and results.total == 0)
+        if action in NEEDS_A_PAPER:
             return self.library is not None
         return True
+
+    # -- screens and palette entries -------------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.key_help()))
 
     def key_help(self) -> list[tuple[str, str]]:
-        """Every main-screen key as currently mapped (a key remapped in settings shows its new key)."""
-        ours = {b.id for b in self.BINDINGS if isinstance(b, Binding)}
-        rows = [("?", "this help"), ("q", "quit"), ("ctrl+p", "command palette")]
-        seen: set[str] = set()
-        for active in self.app.active_bindings.values():
-            binding = active.binding
-            if binding.id in ours and binding.id not in seen:
-                seen.add(binding.id)
-                rows.append((self.app.get_key_display(binding), binding.description))
-        rows += [("j / k", "move down / up in lists"), ("space", "select a filter value"),
-                 ("x", "clear one filter pane"), ("tab", "next pane")]
+        """Every key as currently mapped (a key remapped in settings shows its new key)."""
+        rows = [("?", "this help (works everywhere)"), ("ctrl+p", "command palette"), ("q", "quit (ctrl+q anywhere)")]
+        bindings = self._bindings.copy()  # this screen's own keys, wherever the focus is
+        if self.app._keymap:
+            bindings.apply_keymap(self.app._keymap)
+        ours = {b.id for b in type(self).BINDINGS if isinstance(b, Binding)} - {"back_to_list", "apply_suggestion"}
+        shown: dict[str, list[str]] = {}
+        for _key, binding in bindings:
+            if binding.id in ours:
+                shown.setdefault(binding.description, []).append(self.app.get_key_display(binding))
+        rows += [(" / ".join(keys), description) for description, keys in shown.items()]
+        rows += [("enter", "open the paper in the reader (in the search box: go to the list)"),
+                 ("escape", "leave the search box, the filters or the reader, back to the list"),
+                 ("j / k", "down / up (arrows too)"), ("space / ctrl+b", "page down / up (pgdn / pgup too)"),
+                 ("g / G", "first / last"), ("ctrl+d", "search for the \"did you mean\" suggestion"),
+                 ("space", "in a filter pane: select a value"), ("x", "in a filter pane: clear it"),
+                 ("tab", "next pane")]
         return rows
 
     def rebuild(self) -> None:
         if self.library is not None:
             self.notify("Rebuilding the index in the background…", markup=False)
-            self.rebuild_worker()
+            self.run_in_thread(workers.rebuild, self.library, group="library", description="rebuild the index")
+
+    def add_files(self) -> None:
+        def chosen(paths: list[Path] | None) -> None:
+            if paths and self.library is not None:
+                self.notify(f"Adding {', '.join(str(p) for p in paths)} in the background…", markup=False)
+                self.run_in_thread(workers.add_paths, self.library, paths, group="library",
+                                   description="add the files")
+        self.app.push_screen(AddPathScreen(), chosen)

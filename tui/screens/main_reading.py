@@ -7,24 +7,27 @@ own workers; keeping them together keeps the main screen's modules small and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 
 from paperdeck.index.bookmarks import Bookmark, BookmarkStore
+from paperdeck.index.clean import plural
 from paperdeck.index.export import export_bookmarks, write_export
 from paperdeck.index.models import Paper
 from ..browser import open_in_browser
-from ..clipboard import copy_everywhere
-from ..messages import BookmarksChanged, ClipboardCopied, LinkOpened
+from ..messages import BookmarksChanged
 from ..widgets.reader import LinkChosen, Reader
 from ..widgets.result_list import ResultList
+from . import main_workers as workers
 from .export import ExportScreen
 from .tags_note import NoteDraft, TagsNoteScreen
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from paperdeck.index.library import Library
 
 READING_BINDINGS = [
@@ -35,10 +38,26 @@ READING_BINDINGS = [
 
 
 class MainScreenReading:
-    """Mixed into ``MainScreen``, which provides the widgets, ``library``, ``bookmarks`` and ``current_paper``."""
+    """Mixed into ``MainScreen`` (a Textual ``Screen``), which provides what is declared here."""
 
-    library: Library | None
-    bookmarks: BookmarkStore
+    if TYPE_CHECKING:
+        library: Library | None
+        bookmarks: BookmarkStore
+        app: Any
+        focused: Any
+
+        def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+        def set_class(self, add: bool, *names: str) -> Any: ...
+        def has_class(self, *names: str) -> bool: ...
+        def add_class(self, *names: str) -> Any: ...
+        def remove_class(self, *names: str) -> Any: ...
+        def post_message(self, message: Any) -> bool: ...
+        def copy_in_thread(self, text: str | None, what: str) -> None: ...
+        def checked_link(self, url: str, what: str) -> str | None: ...
+        def osc52(self, text: str) -> None: ...
+        def run_in_thread(self, job: Callable[..., None], *args: object, group: str, description: str,
+                          exclusive: bool = True) -> Worker[None]: ...
 
     def init_reading(self) -> None:
         self.drafts: dict[str, NoteDraft] = {}  # unsaved tags/note per paper key
@@ -80,72 +99,41 @@ class MainScreenReading:
 
     def on_link_chosen(self, message: LinkChosen) -> None:
         """(Handlers in this mixin go by name: Textual's ``@on`` only registers on the widget class itself.)"""
+        what = f"the {message.label} link"
+        url = self.checked_link(message.url, what)
+        if url is None:
+            return
         if message.action == "copy":
-            self.clipboard_worker(message.url, f"the {message.label} link")
+            self.copy_in_thread(url, what)
         else:
-            self.open_link(message.url, f"the {message.label} link")
+            self.open_link(url, what)
 
     def open_link(self, url: str, what: str = "the paper link") -> None:
-        self.open_worker(url, what)
-
-    @work(thread=True, group="browser", exit_on_error=False, description="open a link")
-    def open_worker(self, url: str, what: str) -> None:
-        opened, detail = open_in_browser(url)
-        if opened:
-            self.post_message(LinkOpened(url, f"Opened {what} in the browser: {url}"))
-            return
-        routes, problem = copy_everywhere(url, lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t))
-        self.post_message(ClipboardCopied(f"{what} instead ({detail})", routes, problem))
-
-    def on_link_opened(self, message: LinkOpened) -> None:
-        self.notify(message.message, markup=False)
+        """Open ``url`` in a browser (or copy it when there is none); the module's ``open_in_browser`` is
+        looked up here, at the call, so tests can stand in for the browser."""
+        self.run_in_thread(workers.open_link, url, what, open_in_browser, self.osc52, group="browser",
+                           exclusive=False, description="open a link")
 
     # -- bookmarks: removal is undoable, old keys are adopted ------------------------------------------------
 
-    def adopt_old_key(self, paper: Paper) -> None:
-        """A bookmark saved under an older key of this paper moves to its current key (worker threads only)."""
-        if self.library is None or paper.key in self.bookmarks:
-            return
-        found = self.bookmarks.find(paper.key, self.library.resolve_keys)
-        if found is not None:
-            self.bookmarks.rekey({found.key: paper.key})
-
-    @work(thread=True, exclusive=True, group="bookmark-keys", exit_on_error=False, description="bookmark keys")
-    def bookmark_keys_worker(self) -> None:
-        """Move bookmarks saved under old keys to their papers' current keys, and refresh their links."""
-        library = self.library
-        if library is None:
-            return
-        keys = self.bookmarks.keys()
-        moves = {k: new for k in keys if (new := next(iter(library.resolve_keys([k])))) != k}
-        moved = self.bookmarks.rekey(moves) if moves else 0
-        self.bookmarks.refresh_from(library.get)
-        if moved:
-            self.post_message(BookmarksChanged("", f"Moved {moved} bookmark{'s' if moved != 1 else ''} to the "
-                                                   "papers' new keys (matched to arXiv ids)."))
+    def adopt_old_bookmark_keys(self) -> None:
+        """Bookmarks saved under old keys move to their papers' current keys (after the library opens or changes)."""
+        if self.library is not None:
+            self.run_in_thread(workers.move_old_bookmark_keys, self.bookmarks, self.library, group="bookmark-keys",
+                               description="move bookmarks to new keys")
 
     def action_undo_remove(self) -> None:
         if not self.undo_keys:
             self.notify("Nothing to undo: no bookmark was removed in this session.", markup=False)
             return
-        self.restore_worker(self.undo_keys.pop())
-
-    @work(thread=True, group="bookmarks", exit_on_error=False, description="restore a bookmark")
-    def restore_worker(self, key: str) -> None:
-        try:
-            restored = self.bookmarks.restore(key)
-            message = "Restored bookmark with its tags and note: " + restored.title
-        except KeyError:
-            message = "That bookmark was already restored (or emptied from the removed list)."
-        except Exception as err:  # read-only data dir, disk full, lock held too long
-            message = f"Could not restore the bookmark ({type(err).__name__}: {err}); it is still kept as removed"
-        self.post_message(BookmarksChanged(key, message))
+        self.run_in_thread(workers.restore_bookmark, self.bookmarks, self.undo_keys.pop(), group="bookmarks",
+                           exclusive=False, description="restore the bookmark")
 
     # -- dialogs ---------------------------------------------------------------------------------------------
 
     def edit_tags_and_note(self, paper: Paper) -> None:
         def save(tags: list[str], note: str) -> Bookmark:
-            self.adopt_old_key(paper)
+            workers.adopt_old_key(self.bookmarks, self.library, paper)
             return self.bookmarks.save_tags_and_note(paper, tags, note)
 
         def closed(result: Bookmark | NoteDraft | None) -> None:
@@ -167,5 +155,5 @@ class MainScreenReading:
         def written(result: tuple[Path, int] | None) -> None:
             if result is not None:
                 path, count = result
-                self.notify(f"Exported {count} bookmark{'s' if count != 1 else ''} to {path}", markup=False)
+                self.notify(f"Exported {plural(count, 'bookmark')} to {path}", markup=False)
         self.app.push_screen(ExportScreen(write), written)

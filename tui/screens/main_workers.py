@@ -1,100 +1,173 @@
-"""The main screen's thread workers: everything that may take time runs here, never on the UI thread.
+"""The main screen's background work: plain functions the screen runs in thread workers.
 
-Why a separate module: each worker only calls the library (or pyperclip) and reports back with a message from
-``messages.py``; keeping them together shows at a glance that no worker touches a widget directly.
+Why plain functions with explicit arguments: each one shows exactly what it reads (the library, a request, a
+paper) and reports only through ``post`` with a message from ``messages.py``; none touches a widget, and none
+needs the screen's state. A failure is not caught here: it ends the worker in the ERROR state, and the screen's
+one ``Worker.StateChanged`` handler shows it and clears any progress.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual.message import Message
 from textual.worker import get_current_worker
 
+from paperdeck.index.clean import plural
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.models import Paper, SearchRequest
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Whoosh and numpy load in the worker that opens the library, after the first frame
     from paperdeck.index.library import Library
 from ..clipboard import copy_everywhere
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
-                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound)
+                        LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
+                        WorkerNoted)
+from ..session import Ticket
+from ..widgets.filter_pane import short_source
+from ..widgets.render import listing_label
+
+Post = Callable[[Message], object]
 
 
-class MainScreenWorkers:
-    """Mixed into ``MainScreen`` (a Textual ``Screen``), which provides ``post_message``, ``app``, ``notify``."""
+def open_library(post: Post) -> None:
+    def progress(done: int, total: int, label: str) -> None:
+        post(IndexingProgressed(done, total, label))
+    try:
+        from paperdeck.index.library import Library  # Whoosh and numpy load here, not before the first frame
 
-    library: Library | None
-    bookmarks: BookmarkStore
+        library = Library(progress=progress)
+    except Exception as err:  # an unwritable cache, a full disk: say so on the loading screen
+        post(LibraryFailed(f"{type(err).__name__}: {err}"))
+        return
+    post(LibraryOpened(library, list(library.messages)))
+    library.warm()  # facet arrays and vocabulary, while the user reads the first screen
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="open the library")
-    def open_library(self) -> None:
-        def progress(done: int, total: int, label: str) -> None:
-            self.post_message(IndexingProgressed(done, total, label))
-        try:
-            from paperdeck.index.library import Library  # Whoosh and numpy load here, not before the first frame
 
-            library = Library(progress=progress)
-        except Exception as err:  # an unwritable cache, a full disk: say so instead of a traceback
-            self.post_message(LibraryFailed(f"{type(err).__name__}: {err}"))
+def search(library: Library, ticket: Ticket, marks: frozenset[str], post: Post) -> None:
+    """A cancelled search (a newer one superseded it) ends quietly: the session runs the newer one next."""
+    from paperdeck.index.query import SearchCancelled  # loaded with the library, after the first frame
+
+    try:
+        results = library.search(ticket.request, bookmarks=library.resolve_keys(marks), cancel=ticket.cancel)
+    except SearchCancelled:
+        return
+    if not get_current_worker().is_cancelled:
+        post(SearchFinished(ticket, results))
+
+
+MAX_LABELLED_SOURCES = 200  # one small search each; beyond this many pages the short file name has to do
+
+
+def label_sources(library: Library, post: Post) -> None:
+    """Label each page file with the listing date most of its papers carry, through the public search API."""
+    everything = library.search(SearchRequest("", page_size=1, with_snippets=False))
+    labels: dict[str, str] = {}
+    for source, _count in everything.facets.get("source", ())[:MAX_LABELLED_SOURCES]:
+        if get_current_worker().is_cancelled:
             return
-        self.post_message(LibraryOpened(library, list(library.messages)))
-        library.warm()  # facet arrays and vocabulary, while the user reads the first screen
+        listed = library.search(SearchRequest("", filters=(("source", source),), page_size=1,
+                                              with_snippets=False)).facets.get("listed", ())
+        dated = [(count, value) for value, count in listed if value != "undated"]
+        if dated:
+            labels[source] = f"{listing_label(max(dated)[1])} · {short_source(source)}"
+    post(SourcesLabelled(labels))
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
-    def search_worker(self, request: SearchRequest, generation: int, append: bool = False) -> None:
-        assert self.library is not None
-        results = self.library.search(request, bookmarks=self.library.resolve_keys(self.bookmarks.keys()))
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(generation, results, append))
 
-    @work(thread=True, exclusive=True, group="reader", exit_on_error=False, description="prepare the reader")
-    def reader_worker(self, paper: Paper, query: str, with_similar: bool) -> None:
-        assert self.library is not None
-        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
-        self.post_message(PaperPrepared(paper.key, title, abstract))
-        if with_similar and not get_current_worker().is_cancelled:
-            self.post_message(SimilarFound(paper.key, self.library.similar(paper.key, limit=8)))
+def prepare_reader(library: Library, paper: Paper, query: str, with_similar: bool, post: Post) -> None:
+    title, abstract = library.highlight_paper(paper, query, as_you_type=True)
+    post(PaperPrepared(paper.key, title, abstract))
+    if with_similar and not get_current_worker().is_cancelled:
+        post(SimilarFound(paper.key, library.similar(paper.key, limit=8)))
 
-    @work(thread=True, exclusive=True, group="highlight", exit_on_error=False, description="mark matches")
-    def highlight_worker(self, paper: Paper, query: str) -> None:
-        """Re-mark the reader's matches for a new query without touching its similar-papers list."""
-        assert self.library is not None
-        title, abstract = self.library.highlight_paper(paper, query, as_you_type=True)
-        if not get_current_worker().is_cancelled:
-            self.post_message(PaperPrepared(paper.key, title, abstract))
 
-    @work(thread=True, group="bookmarks", exit_on_error=False, description="save bookmarks")
-    def bookmark_worker(self, paper: Paper) -> None:
-        undo_key = None
-        try:
-            self.adopt_old_key(paper)
-            if self.bookmarks.toggle(paper):
-                message = "Bookmarked: " + paper.title
-            else:
-                undo_key = paper.key
-                message = f"Removed bookmark: {paper.title} (u brings it back, with its tags and note)"
-        except Exception as err:  # read-only data dir, disk full, lock held too long
-            message = f"Could not save the bookmark ({type(err).__name__}: {err}); nothing was changed"
-        self.post_message(BookmarksChanged(paper.key, message, undo_key))
+def adopt_old_key(bookmarks: BookmarkStore, library: Library | None, paper: Paper) -> None:
+    """A bookmark saved under an older key of this paper moves to its current key."""
+    if library is None or paper.key in bookmarks:
+        return
+    found = bookmarks.find(paper.key, library.resolve_keys)
+    if found is not None:
+        bookmarks.rekey({found.key: paper.key})
 
-    @work(thread=True, group="clipboard", exit_on_error=False, description="copy")
-    def clipboard_worker(self, text: str, what: str) -> None:
-        routes, problem = copy_everywhere(text, lambda t: self.app.call_from_thread(self.app.copy_to_clipboard, t))
-        self.post_message(ClipboardCopied(what, routes, problem))
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="watch the library")
-    def refresh_worker(self) -> None:
-        if self.library is not None and self.library.refresh():
-            self.post_message(LibraryChanged("The library changed on disk: results refreshed."))
+def toggle_bookmark(bookmarks: BookmarkStore, library: Library | None, paper: Paper, post: Post) -> None:
+    """Bookmark the paper, or remove its bookmark (kept as removed: ``u`` brings it back)."""
+    undo_key = None
+    try:
+        adopt_old_key(bookmarks, library, paper)
+        if bookmarks.toggle(paper):
+            message = "Bookmarked: " + paper.title
+        else:
+            undo_key = paper.key
+            message = f"Removed bookmark: {paper.title} (u brings it back, with its tags and note)"
+    except Exception as err:  # read-only data dir, disk full, lock held too long
+        message = f"Could not save the bookmark ({type(err).__name__}: {err}); nothing was changed"
+    post(BookmarksChanged(paper.key, message, undo_key))
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False, description="rebuild the index")
-    def rebuild_worker(self) -> None:
-        assert self.library is not None
-        self.library.progress = lambda d, t, label: self.post_message(IndexingProgressed(d, t, label))
-        try:
-            problems = self.library.rebuild()
-        finally:
-            self.library.progress = None
-        summary = f"Rebuilt the index: {self.library.stats().papers} papers."
-        self.post_message(LibraryChanged(" ".join([summary, *problems])))
+
+def restore_bookmark(bookmarks: BookmarkStore, key: str, post: Post) -> None:
+    try:
+        restored = bookmarks.restore(key)
+        message = "Restored bookmark with its tags and note: " + restored.title
+    except KeyError:
+        message = "That bookmark was already restored (or emptied from the removed list)."
+    except Exception as err:  # read-only data dir, disk full, lock held too long
+        message = f"Could not restore the bookmark ({type(err).__name__}: {err}); it is still kept as removed"
+    post(BookmarksChanged(key, message))
+
+
+def move_old_bookmark_keys(bookmarks: BookmarkStore, library: Library, post: Post) -> None:
+    """Move bookmarks saved under old keys to their papers' current keys, and refresh their links."""
+    keys = bookmarks.keys()
+    moves = {k: new for k in keys if (new := next(iter(library.resolve_keys([k])))) != k}
+    moved = bookmarks.rekey(moves) if moves else 0
+    bookmarks.refresh_from(library.get)
+    if moved:
+        post(BookmarksChanged("", f"Moved {plural(moved, 'bookmark')} to the papers' new keys (matched to arXiv "
+                                  "ids)."))
+
+
+def copy(text: str, what: str, osc52: Callable[[str], object], post: Post) -> None:
+    routes, problem = copy_everywhere(text, osc52)
+    post(ClipboardCopied(what, routes, problem))
+
+
+def open_link(url: str, what: str, opener: Callable[[str], tuple[bool, str]], osc52: Callable[[str], object],
+              post: Post) -> None:
+    """Open the link with ``opener`` (``browser.open_in_browser``); when no browser could, copy it instead, and
+    say which happened."""
+    opened, detail = opener(url)
+    if opened:
+        post(WorkerNoted(f"Opened {what} in the browser: {url}"))
+        return
+    routes, problem = copy_everywhere(url, osc52)
+    post(ClipboardCopied(f"{what} instead ({detail})", routes, problem))
+
+
+def watch_library(library: Library, post: Post) -> None:
+    if library.refresh():
+        post(LibraryChanged("The library changed on disk: results refreshed."))
+
+
+def rebuild(library: Library, post: Post) -> None:
+    library.progress = lambda done, total, label: post(IndexingProgressed(done, total, label))
+    try:
+        problems = library.rebuild()
+    finally:
+        library.progress = None
+    post(LibraryChanged(" ".join([f"Rebuilt the index: {plural(library.stats().papers, 'paper')}.", *problems])))
+
+
+def add_paths(library: Library, paths: list[Path], post: Post) -> None:
+    """Add files or folders from inside the app (the palette's "Add file or folder")."""
+    library.progress = lambda done, total, label: post(IndexingProgressed(done, total, label))
+    try:
+        reports = library.add(paths)
+    finally:
+        library.progress = None
+    landed = sum(r.papers for r in reports if r.status in ("added", "updated"))
+    skipped = [f"{r.source}: {r.reason}" for r in reports if r.status == "skipped"]
+    summary = f"Added {len(paths)} path{'s' if len(paths) != 1 else ''}: {landed} paper{'s' if landed != 1 else ''}."
+    post(LibraryChanged(" ".join([summary, *(f"Skipped {s}." for s in skipped)])))

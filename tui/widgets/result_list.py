@@ -1,50 +1,95 @@
-"""The result list: two lines per paper (highlighted title, one meta line), replaced in one call per search.
+"""The result list: two lines per paper (highlighted title, one info line), drawn with Textual's line API.
 
-Why an OptionList: it renders only the visible lines, so thousands of rows scroll smoothly; further pages are
-appended when the cursor nears the end rather than loading every hit up front.
+Why the line API (a ``ScrollView`` with ``render_line``, as Textualize/toolong draws huge logs): a new answer
+only swaps the list of hits and repaints the rows that are visible; nothing is laid out or measured for rows
+off screen, so the cost of showing an answer does not grow with the page size. Every row has the same shape
+(title cut with an ellipsis, then its info line), which also makes row ``n`` start at line ``2 n``. When there
+is nothing to list, the same widget shows the empty state, so the list keeps focus and its keys still work.
 """
 
 from __future__ import annotations
 
-from textual.binding import Binding
+import unicodedata
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from paperdeck.index.models import Hit
-from .render import highlighted, joined, listing_label
+from .keys import moving_keys
+from .render import highlighted, joined, listing_label, plain
 
-LOAD_MORE_WITHIN = 5
+LOAD_MORE_WITHIN = 5  # rows from the end at which the next page is asked for
+ROW_HEIGHT = 2
 
 
-def hit_prompt(hit: Hit, bookmarked: bool) -> Content:
+def one_row_line(content: Content) -> Content:
+    """Untrusted text drawn as one terminal line: line breaks and tabs (controls ``strip_control`` keeps for
+    paragraphs) become spaces, since a strip cannot hold them; styles stay where they were."""
+    for control in sorted({ch for ch in content.plain if unicodedata.category(ch) == "Cc"}):
+        content = Content(" ").join(content.split(control, allow_blank=True))
+    return content
+
+
+def row_lines(hit: Hit, bookmarked: bool) -> tuple[Content, Content]:
+    """The two lines of a row: the title with its matches marked, and the info line."""
+    return one_row_line(highlighted(hit.title, ellipsis=False)), one_row_line(info_line(hit, bookmarked))
+
+
+def info_line(hit: Hit, bookmarked: bool) -> Content:
+    """The dim line under a title: when it was listed (or published), where, votes, first author, code, star."""
     paper = hit.paper
-    meta: list[Content | str] = []
     dates = [listing_label(d) for d in paper.listed_dates]
-    meta.append(", ".join(dates) if dates else "undated")
+    meta: list[Content | str] = [plain(", ".join(dates) if dates else (paper.published or "undated"))]
     pages = len(paper.sources)
     meta.append(f"{pages} page{'s' if pages != 1 else ''}")
     if paper.upvotes:
         meta.append(f"▲ {paper.upvotes}")
     if paper.authors:
-        meta.append(paper.authors[0] + (" et al." if len(paper.authors) > 1 else ""))
+        meta.append(plain(paper.authors[0] + (" et al." if len(paper.authors) > 1 else "")))
     if paper.code_urls:
         meta.append(Content.styled("code", "bold $success"))
     if bookmarked:
         meta.append(Content.styled("★ bookmarked", "bold $warning"))
-    title = highlighted(hit.title, ellipsis=False)
-    return Content.assemble(title, "\n", joined(meta).stylize("dim"))
+    return joined(meta).stylize("dim")
 
 
-class ResultList(OptionList):
-    """Search hits. Enter opens the highlighted paper in the reader."""
+class ResultList(ScrollView, can_focus=True):
+    """Search hits with a cursor. ``enter`` opens the paper under the cursor; paging keys as in less."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="result_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="result_up"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *moving_keys("result"),
+        Binding("enter", "open", "Open", id="open_paper", tooltip="Read the paper under the cursor"),
     ]
-    HELP = "**j**/**k** or arrows move, **enter** opens the paper in the reader, **b** bookmarks it."
+    HELP = ("**j**/**k** or arrows move, **space**/**ctrl+b** page, **g**/**G** first/last, **enter** opens the "
+            "paper, **b** bookmarks it.")
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"result-list--row", "result-list--cursor"}
+    DEFAULT_CSS = """
+    ResultList {
+        overflow-x: hidden;
+        & > .result-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .result-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+        }
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, always_update=False)
+
+    class CursorMoved(Message):
+        """The cursor is on another paper (the reader follows it)."""
+
+    class Opened(Message):
+        """``enter`` (or a click on the row under the cursor) on a paper."""
 
     class NearEnd(Message):
         """The cursor is close to the last loaded row: time to load the next page."""
@@ -52,31 +97,161 @@ class ResultList(OptionList):
     def __init__(self) -> None:
         super().__init__(id="results")
         self.hits: list[Hit] = []
+        self.marks: frozenset[str] = frozenset()
+        self.message: list[Content] = []  # shown instead of rows when there are no hits
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
 
-    def show_hits(self, hits: list[Hit], bookmarks: frozenset[str], keep_key: str | None = None) -> None:
-        self.hits = list(hits)
-        self.set_options([Option(hit_prompt(h, h.paper.key in bookmarks), id=h.paper.key) for h in hits])
+    # -- content ------------------------------------------------------------------------------------------
+
+    def show_hits(self, hits: list[Hit], marks: frozenset[str], keep_key: str | None = None) -> None:
+        """Replace the rows; the cursor stays on ``keep_key`` when it is still listed, else goes to the top."""
+        self.hits, self.marks, self.message = list(hits), marks, []
+        self._strips.clear()
         index = next((i for i, h in enumerate(self.hits) if h.paper.key == keep_key), 0)
+        self._resize()
+        self.set_reactive(ResultList.highlighted, None)
         self.highlighted = index if self.hits else None
+        if index == 0:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
 
-    def append_hits(self, hits: list[Hit], bookmarks: frozenset[str]) -> None:
+    def append_hits(self, hits: list[Hit]) -> None:
         known = {h.paper.key for h in self.hits}
-        fresh = [h for h in hits if h.paper.key not in known]
-        self.hits.extend(fresh)
-        self.add_options([Option(hit_prompt(h, h.paper.key in bookmarks), id=h.paper.key) for h in fresh])
+        self.hits.extend(h for h in hits if h.paper.key not in known)
+        self._resize()
+        self.refresh()
 
-    def refresh_row(self, key: str, bookmarks: frozenset[str]) -> None:
-        for hit in self.hits:
-            if hit.paper.key == key:
-                self.replace_option_prompt(key, hit_prompt(hit, key in bookmarks))
+    def show_message(self, lines: list[Content]) -> None:
+        """No rows: show these paragraphs (the empty state) instead; the list keeps focus and keys."""
+        self.hits, self.message = [], list(lines)
+        self._strips.clear()
+        self.highlighted = None
+        self.scroll_to(y=0, animate=False)
+        self._resize()
+        self.refresh()
+
+    def refresh_marks(self, marks: frozenset[str]) -> None:
+        """Bookmark stars changed: only the info lines that show them are redrawn."""
+        self.marks = marks
+        self._strips.clear()
+        self.refresh()
 
     @property
     def current(self) -> Hit | None:
-        if self.highlighted is None or not 0 <= self.highlighted < len(self.hits):
-            return None
-        return self.hits[self.highlighted]
+        index = self.highlighted
+        return self.hits[index] if index is not None and 0 <= index < len(self.hits) else None
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        super().watch_highlighted(highlighted)
-        if highlighted is not None and highlighted >= len(self.hits) - LOAD_MORE_WITHIN:
+    # -- drawing ------------------------------------------------------------------------------------------
+
+    def _message_lines(self, width: int) -> list[Content]:
+        lines: list[Content] = []
+        for number, paragraph in enumerate(self.message):
+            if number:
+                lines.append(Content(""))
+            lines.extend(paragraph.wrap(max(width, 1)))
+        return lines
+
+    def _resize(self) -> None:
+        width = self.scrollable_content_region.width
+        height = len(self.hits) * ROW_HEIGHT if self.hits else len(self._message_lines(width - 2))
+        self.virtual_size = Size(width, height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self._resize()
+
+    def _strip(self, content: Content, width: int, base: str) -> Strip:
+        style = self.get_visual_style(base) if base == "result-list--row" else \
+            self.get_visual_style("result-list--row", base)
+        line = Content(" ") + content.truncate(max(width - 2, 1), ellipsis=True)
+        segments = [Segment(text, part.rich_style) for text, part in
+                    line.render(style, end="", parse_style=self.app.stylesheet.parse_style)]
+        return Strip(segments).crop_extend(0, width, style.rich_style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line_number = self.scroll_offset.y + y
+        if not self.hits:
+            lines = self._message_lines(width - 2)
+            content = lines[line_number] if line_number < len(lines) else Content("")
+            return self._strip(content, width, "result-list--row")
+        index, part = divmod(line_number, ROW_HEIGHT)
+        if index >= len(self.hits):
+            return Strip.blank(width, self.get_visual_style("result-list--row").rich_style)
+        hit = self.hits[index]
+        cursor = index == self.highlighted
+        key = (hit.paper.key, index, part, width, cursor, self.has_focus, hit.paper.key in self.marks)
+        strip = self._strips.get(key)
+        if strip is None:
+            content = row_lines(hit, hit.paper.key in self.marks)[part]
+            strip = self._strip(content, width, "result-list--cursor" if cursor else "result-list--row")
+            self._strips[key] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- cursor -------------------------------------------------------------------------------------------
+
+    def validate_highlighted(self, index: int | None) -> int | None:
+        if index is None or not self.hits:
+            return None
+        return max(0, min(index, len(self.hits) - 1))
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        if new is None:
+            return
+        for row in (old, new):
+            if row is not None:
+                self.refresh(Region(0, row * ROW_HEIGHT - round(self.scroll_y), self.size.width, ROW_HEIGHT))
+        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True)
+        self.post_message(self.CursorMoved())
+        if new >= len(self.hits) - LOAD_MORE_WITHIN:
             self.post_message(self.NearEnd())
+
+    def _move(self, rows: int) -> None:
+        if self.hits:
+            self.highlighted = (self.highlighted or 0) + rows
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        if self.hits:
+            self._move(self._page_rows())
+        else:
+            self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        if self.hits:
+            self._move(-self._page_rows())
+        else:
+            self.scroll_page_up(animate=False)
+
+    def action_first(self) -> None:
+        if self.hits:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if self.hits:
+            self.highlighted = len(self.hits) - 1
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened())
+
+    def on_click(self, event: events.Click) -> None:
+        index = (event.y + round(self.scroll_y)) // ROW_HEIGHT
+        if 0 <= index < len(self.hits):
+            if index == self.highlighted and event.chain > 1:
+                self.post_message(self.Opened())
+            self.highlighted = index

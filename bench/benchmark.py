@@ -1,4 +1,4 @@
-"""The benchmark: ``python -m paperdeck.index.benchmark --size 10000 [--json out.json]``.
+"""The benchmark: ``python -m paperdeck.bench --size 10000 [--json out.json]``.
 
 Builds a library of N synthetic papers (``synthetic.py``) in a throw-away home and measures, each phase in its
 own process so peak memory is per phase: index build (time, papers/s, size on disk), opening the library,
@@ -8,6 +8,9 @@ keystroke-to-results time (headless: from the search box's change to the frame a
 as the app itself records it; the pilot's whole round trip is reported next to it). The same corpus and queries run on SQLite FTS5 (bm25) in the same run as
 the baseline, and every figure that has an FTS5 counterpart is also given as a ratio to it, because absolute
 times drift on shared machines.
+
+Why outside the engine: the benchmark drives the engine and starts the app (``paperdeck.tui.benchmark_app``, in
+its own process so its start is cold); the engine itself knows neither, which import-linter checks.
 """
 
 from __future__ import annotations
@@ -71,9 +74,9 @@ def _dir_size_mb(path: Path) -> float:
 
 def phase_build(home: Path, corpus: Path) -> dict[str, Any]:
     os.environ["PAPERDECK_HOME"] = str(home)
-    from . import locations
-    from .library import Library
-    from .store import Manifest
+    from paperdeck.index import locations
+    from paperdeck.index.library import Library
+    from paperdeck.index.store import Manifest
 
     Manifest(locations.manifest_path()).save()  # an empty library: no bundled seeds in the measurement
     with Library() as library:
@@ -89,8 +92,8 @@ def phase_build(home: Path, corpus: Path) -> dict[str, Any]:
 
 def phase_query(home: Path, extra: Path) -> dict[str, Any]:
     os.environ["PAPERDECK_HOME"] = str(home)
-    from .library import Library
-    from .models import SearchRequest
+    from paperdeck.index.library import Library
+    from paperdeck.index.models import SearchRequest
 
     started = time.perf_counter()
     library = Library()
@@ -146,7 +149,7 @@ def phase_query(home: Path, extra: Path) -> dict[str, Any]:
 
 
 def phase_fts5(corpus: Path, work: Path) -> dict[str, Any]:
-    from .sources import parse_source
+    from paperdeck.index.sources import parse_source
 
     papers = [(p.title, p.abstract) for f in sorted(corpus.glob("*.txt"))
               for p in parse_source(f.read_bytes(), f.name).papers]
@@ -188,45 +191,11 @@ def phase_fts5(corpus: Path, work: Path) -> dict[str, Any]:
     return out
 
 
-_APP_SCRIPT = """
-import asyncio, json, os, sys, time
-start = float(sys.argv[1])
-from paperdeck.tui.testing import make_app, settle
-async def main():
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        interactive = time.time() - start  # first frame shown, search box focused and taking keys
-        main = app.main_screen
-        while main.results is None:  # the first result list on screen
-            await pilot.pause(0.01)
-        ready = time.time() - start
-        await settle(pilot)  # background work (warming caches) done before typing is timed
-        keystrokes = []
-        for ch in "sparse attention":
-            t = time.perf_counter()
-            await pilot.press(ch if ch != " " else "space")
-            while main.search_pending or main.answered_generation != main.generation:
-                await pilot.pause()
-            keystrokes.append((time.perf_counter() - t) * 1000)
-        main.query_one("#results").focus()
-        await pilot.pause()
-        floor = []
-        for _ in range(8):  # a key nothing is bound to: the pilot's own round trip, for scale
-            t = time.perf_counter()
-            await pilot.press("z")
-            floor.append((time.perf_counter() - t) * 1000)
-        print(json.dumps({"interactive_s": round(interactive, 3), "cold_start_s": round(ready, 3),
-                          "keystroke_to_paint_ms": main.paint_latencies, "pilot_round_trip_ms": keystrokes,
-                          "pilot_idle_key_ms": floor}))
-asyncio.run(main())
-"""
-
-
 def phase_app(home: Path) -> dict[str, Any]:
     env = {**os.environ, "PAPERDECK_HOME": str(home)}
     started = time.time()
-    proc = subprocess.run([sys.executable, "-c", _APP_SCRIPT, str(started)], env=env, capture_output=True,
-                          text=True, timeout=1800)
+    proc = subprocess.run([sys.executable, "-m", "paperdeck.tui.benchmark_app", str(started)], env=env,
+                          capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "app failed"}
     data = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -236,7 +205,7 @@ def phase_app(home: Path) -> dict[str, Any]:
 
 
 def _run_phase(name: str, *args: str) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-m", "paperdeck.index.benchmark", "--phase", name, *args],
+    proc = subprocess.run([sys.executable, "-m", "paperdeck.bench", "--phase", name, *args],
                           capture_output=True, text=True, timeout=7200)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark phase {name} failed: {proc.stderr.strip()[-500:]}")
@@ -312,7 +281,7 @@ def print_table(report: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m paperdeck.index.benchmark", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m paperdeck.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=456)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", metavar="FILE", help="write every figure to this JSON file")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .clean import normalise_title
-from .sources import parse_source
+from paperdeck.index.clean import normalise_title
+from paperdeck.index.sources import parse_source
 
 PAPERS_PER_PAGE = 500
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
