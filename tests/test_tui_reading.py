@@ -60,7 +60,7 @@ async def test_undo_brings_back_a_removed_bookmark_with_its_tags_and_note(seeded
         assert back is not None and back.tags == ("to-read", "llm") and back.note == "first line\nsecond line"
         assert notifications(app)[-1] == f"Restored bookmark with its tags and note: {paper.title}"
         await pilot.press("u")
-        assert notifications(app)[-1] == "Nothing to undo: no bookmark was removed in this session."
+        assert notifications(app)[-1] == "Nothing to undo."
 
 
 async def test_escape_keeps_the_draft_and_ctrl_s_saves_a_multi_line_note(seeded_home) -> None:

@@ -43,7 +43,7 @@ PALETTE_COMMANDS = [
     ("Mark read", "Mark the current paper read, or unread again (r)", "action_toggle_read"),
     ("Not interested", "Dismiss the current paper (d; u undoes)", "action_dismiss_paper"),
     ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
-    ("Undo read/dismiss", "Undo the last r, R or d (u)", "action_undo_reading"),
+    ("Undo", "Undo the newest r, R, d or bookmark removal (u)", "action_undo"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
 
