@@ -84,7 +84,7 @@ def phase_build(home: Path, corpus: Path) -> dict[str, Any]:
         reports = library.add([corpus])
         elapsed = time.perf_counter() - started
         papers = library.stats().papers
-    return {"build_s": round(elapsed, 2), "papers": papers, "papers_per_s": round(papers / elapsed, 1),
+    return {"build_s": round(elapsed, 4), "papers": papers, "papers_per_s": round(papers / elapsed, 1),
             "files": len(reports), "index_mb": _dir_size_mb(home / "cache" / "index"),
             "records_mb": round(_dir_size_mb(home / "cache") - _dir_size_mb(home / "cache" / "index"), 1),
             "peak_rss_mb": _peak_rss_mb(), "peak_rss_subprocess_mb": _peak_child_rss_mb()}
@@ -183,7 +183,7 @@ def phase_fts5(corpus: Path, work: Path) -> dict[str, Any]:
         db.execute(sql, (fts,)).fetchall()
         typed.append((time.perf_counter() - t) * 1000)
     db.close()
-    out = {"build_s": round(build, 2), "papers_per_s": round(len(papers) / build, 1),
+    out = {"build_s": round(build, 4), "papers_per_s": round(len(papers) / build, 1),
            "index_mb": round(db_path.stat().st_size / 1e6, 1), "open_s": round(open_s, 4),
            "query_ms": {kind: _percentiles(v) for kind, v in latencies.items()},
            "typed_keystroke_ms": _percentiles(typed), "peak_rss_mb": _peak_rss_mb()}

@@ -12,18 +12,20 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from . import cli_loop
 from .bookmarks import BookmarksBusy, BookmarkStore
-from .cli_fetch import add_fetch_parser, cmd_fetch
 from .clean import one_line
-from .cli_text import err as _err
+from .cli_bookmarks import BookmarkCommandError, add_bookmarks_parser, run_bookmarks_command
+from .cli_fetch import add_fetch_parser, cmd_fetch
 from .cli_text import ProgressBar as _ProgressBar
+from .cli_text import err as _err
+from .cli_text import JSON_HELP as _JSON_HELP
+from .cli_text import KEY_HELP as _KEY_HELP
 from .cli_text import field, out, plural
+from .cli_text import link as _link
 from .cli_text import out_json as _out_json
-from .export import FORMATS, export_bookmarks
 from .library import Library, LibraryBusy, UnknownSource
 from .models import FACETS, SORT_ORDERS, SearchRequest
 from .safety import safe_url
@@ -82,37 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="remove a source (papers seen elsewhere stay)")
     remove.add_argument("source", help="path, file name or id as shown by 'paperdeck stats'")
 
-    bookmarks = sub.add_parser("bookmarks", help="list, change, export or import bookmarks")
-    bsub = bookmarks.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    blist = bsub.add_parser("list", help="list bookmarks, newest first")
-    blist.add_argument("--tag", help="only bookmarks with this tag")
-    blist.add_argument("--json", action="store_true", help=_JSON_HELP)
-    badd = bsub.add_parser("add", help="bookmark a paper")
-    badd.add_argument("key", help=_KEY_HELP)
-    badd.add_argument("--tag", action="append", default=[], help="a tag, repeatable")
-    badd.add_argument("--note", default="", help="a note to keep with it")
-    bremove = bsub.add_parser("remove", help="remove a bookmark")
-    bremove.add_argument("key", help=_KEY_HELP)
-    btag = bsub.add_parser("tag", help="add tags to a bookmark")
-    btag.add_argument("key", help=_KEY_HELP)
-    btag.add_argument("tags", nargs="+", help="tags to add")
-    btag.add_argument("--replace", action="store_true", help="replace the tags instead of adding")
-    bnote = bsub.add_parser("note", help="set a bookmark's note")
-    bnote.add_argument("key", help=_KEY_HELP)
-    bnote.add_argument("text", help="the note (replaces the old one)")
-    bexport = bsub.add_parser("export", help="write bookmarks as BibTeX, Markdown, CSV or JSON")
-    bexport.add_argument("format", choices=FORMATS, help="output format")
-    bexport.add_argument("-o", "--output", help="file to write (default: stdout)")
-    bimport = bsub.add_parser("import", help="add bookmarks from a JSON export")
-    bimport.add_argument("file", help="a JSON export")
-    cli_loop.add_bookmark_actions(bsub)
+    cli_loop.add_bookmark_actions(add_bookmarks_parser(sub))
     cli_loop.add_parsers(sub)
     add_fetch_parser(sub)
     return parser
-
-
-_JSON_HELP = "print JSON instead of text"
-_KEY_HELP = "paper key (arXiv id or title slug, as shown by search)"
 
 
 def _positive(text: str) -> int:
@@ -186,7 +161,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                             exclude=_parse_filters(args.exclude, "--exclude"))
     bookmarks = BookmarkStore()
     with _open_library() as library:
-        results = library.search(request, bookmarks.keys(), user_facets=cli_loop.cli_user_facets(bookmarks))
+        results = library.search(request, library.resolve_keys(bookmarks.keys()),
+                                 user_facets=cli_loop.cli_user_facets(bookmarks))
     for note in results.notes:
         _err(f"note: {note}")
     if results.suggestion:
@@ -219,19 +195,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link(url: str) -> str:
-    """A link for the terminal: re-checked here too (old libraries and hand-edited files exist)."""
-    return safe_url(url) or "(link withheld: not a plain http(s) URL)"
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     with _open_library() as library:
         paper = library.get(args.key)
+        bookmark = paper and BookmarkStore().find(paper.key, library.resolve_keys)
     if paper is None:
         _err(f"paperdeck: no paper with key {args.key!r} (keys are shown by: paperdeck search)")
         return 1
     data = paper.to_dict()
-    data["bookmarked"] = args.key in BookmarkStore()
+    data["bookmarked"] = bookmark is not None
     if args.json:
         _out_json(data)
         return 0
@@ -349,70 +321,15 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_bookmarks(args: argparse.Namespace) -> int:
-    store = BookmarkStore()
-    for message in store.messages:
-        _err(f"paperdeck: {message}")
-    store.messages.clear()
-    action = args.action
-    if action in cli_loop.BOOKMARK_ACTIONS:
-        return cli_loop.BOOKMARK_ACTIONS[action](args, store)
-    if action == "list":
-        items = [b for b in store.all() if not args.tag or args.tag in b.tags]
-        if args.json:
-            _out_json([b.to_dict() for b in items])
-        else:
-            for b in items:
-                tags = f"  [{field(', '.join(b.tags))}]" if b.tags else ""
-                out(f"{field(one_line(b.title))}{tags}")
-                out(f"    {_link(b.url)}  key {field(b.key)}")
-        return 0
-    if action == "add":
-        with _open_library() as library:
-            paper = library.get(args.key)
-        if paper is None:
-            _err(f"paperdeck: no paper with key {args.key!r}")
-            return 1
-        store.add_paper(paper, tags=args.tag, note=args.note)
-        out(f"bookmarked {field(one_line(paper.title))}")
-        return 0
-    if action == "remove":
-        if not store.remove(args.key):
-            _err(f"paperdeck: {args.key!r} is not bookmarked")
-            return 1
-        out(f"removed bookmark {field(args.key)}")
-        return 0
-    if action in ("tag", "note"):
-        try:
-            if action == "tag":
-                b = store.set_tags(args.key, args.tags) if args.replace else store.add_tags(args.key, args.tags)
-                out(f"tags: {field(', '.join(b.tags))}")
-            else:
-                store.set_note(args.key, args.text)
-                out("note saved")
-        except KeyError:
-            _err(f"paperdeck: {args.key!r} is not bookmarked (add it first: paperdeck bookmarks add KEY)")
-            return 1
-        return 0
-    if action == "export":
-        text = export_bookmarks(store.all(), args.format)
-        if args.output:
-            Path(args.output).expanduser().write_text(text, encoding="utf-8")
-            out(f"wrote {plural(len(store), 'bookmark')} to {field(args.output)}")
-        else:
-            sys.stdout.write(text)
-        return 0
-    if action == "import":
-        try:
-            added = store.import_json(Path(args.file).expanduser().read_text(encoding="utf-8"))
-        except OSError as err:
-            raise UsageError(f"cannot read {args.file}: {err.strerror}") from None
-        except ValueError as err:
-            raise UsageError(f"{args.file} is not a bookmark export: {err}") from None
+    if args.action in cli_loop.BOOKMARK_ACTIONS:
+        store = BookmarkStore()
         for message in store.messages:
-            _err(f"paperdeck: {args.file}: {message}")
-        out(f"imported {plural(added, 'new bookmark')} ({len(store):,} in all)")
-        return 0
-    raise UsageError(f"unknown bookmarks action {action!r}")
+            _err(f"paperdeck: {message}")
+        return cli_loop.BOOKMARK_ACTIONS[args.action](args, store)
+    try:
+        return run_bookmarks_command(args, _open_library)
+    except BookmarkCommandError as err:
+        raise UsageError(str(err)) from None
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -13,6 +13,9 @@ from typing import Any
 from .clean import one_line, plural  # noqa: F401 - plural is re-exported for the commands
 from .safety import for_terminal, json_for_terminal, safe_url
 
+JSON_HELP = "print JSON instead of text"
+KEY_HELP = "paper key (arXiv id or title slug, as shown by search)"
+
 
 def out(*parts: object, sep: str = " ") -> None:
     """One or more lines on stdout; each part escaped for the terminal (newlines between lines kept). Flushed,
@@ -54,6 +57,11 @@ def checked_links(data: Any) -> Any:
 def field(text: object) -> str:
     """A value embedded in a line: escaped on its own, so a newline in it cannot start a new output line."""
     return for_terminal(text)
+
+
+def link(url: str) -> str:
+    """A link for the terminal: re-checked here too (old libraries and hand-edited files exist)."""
+    return safe_url(url) or "(link withheld: not a plain http(s) URL)"
 
 
 class ProgressBar:

@@ -10,15 +10,21 @@ an escape sequence would act on the terminal of whoever prints the file. Every e
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import re
+import unicodedata
+from pathlib import Path
 
+from . import locations
 from .bookmarks import Bookmark
 from .citations import bibtex_keys, to_csl_json, to_ris
 from .clean import one_line
+from .durable import atomic_write_text
 from .safety import json_for_terminal, safe_url
 
 FORMATS = ("bibtex", "ris", "csl-json", "markdown", "csv", "json")
+EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "markdown": "md", "csv": "csv", "json": "json"}
 # Braces become \textbraceleft{}: BibTeX counts a brace even after a backslash, so "\{" alone would leave a
 # title with one "{" unbalanced and the .bib file unreadable (found by the property test in test_daily_properties).
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
@@ -122,3 +128,26 @@ def export_bookmarks(bookmarks: list[Bookmark], fmt: str) -> str:
     if fmt not in exporters:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     return exporters[fmt](bookmarks)
+
+
+def default_export_path(fmt: str) -> Path:
+    """``<data dir>/exports/paperdeck-bookmarks.<ext>``: a known place, not wherever the app was started."""
+    return locations.exports_dir() / f"paperdeck-bookmarks.{EXTENSIONS[fmt]}"
+
+
+def write_export(text: str, path: Path, overwrite: bool = False) -> Path:
+    """Write an export atomically and return its full path; ``FileExistsError`` unless ``overwrite``.
+
+    Why refuse by default: the path may name a file the user cares about (another export, their thesis .bib);
+    replacing it must be a decision they confirmed.
+    """
+    target = path.expanduser().resolve()
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder", str(target))
+    try:
+        atomic_write_text(target, text)
+    except FileExistsError as err:  # a file where a folder of the path should be: not "exists, overwrite?"
+        raise NotADirectoryError(errno.ENOTDIR, "part of the path is a file, not a folder", str(target)) from err
+    return target

@@ -19,6 +19,7 @@ _HF_KINDS: dict[str, LinkKind] = {"datasets": "dataset", "spaces": "space", "pap
 _MAY_HOLD_LINK = re.compile(r"://|www\.|[\w-]\.[a-z]{2,}", re.IGNORECASE)
 # The whitespace-delimited chunks holding such a mark: a link never spans whitespace, so linkify only needs them.
 _LINK_CHUNK = re.compile(r"\S*(?:://|www\.|[\w-]\.[a-z]{2,})\S*", re.IGNORECASE)
+_SEARCH_PREFIX = "https://huggingface.co/papers?q="
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 # Residue of the LaTeX an abstract was written in: "available at\url{https://a/b}" or "...athttps://a/b" (the
 # space lost with the macro), and "https://a/b{here}" (a \href's text glued to its URL).
@@ -44,6 +45,15 @@ def normalise_arxiv_id(raw: str) -> str | None:
         if m := pattern.match(candidate):
             return m.group(1)
     return None
+
+
+def is_search_url(url: str) -> bool:
+    """Whether ``url`` is the Hugging Face search ``canonical_url`` gives a paper with no known arXiv id.
+
+    Why it matters: such a link finds the paper by title but is not its page; the reader says so and exports
+    swap it for the real link once the id is known.
+    """
+    return url.startswith(_SEARCH_PREFIX)
 
 
 def classify(url: str) -> Link:
@@ -91,4 +101,4 @@ def canonical_url(title: str, arxiv_id: str | None) -> str:
     """The page to open for a paper: arXiv when the id is known, else a Hugging Face papers search for the title."""
     if arxiv_id:
         return f"https://arxiv.org/abs/{arxiv_id}"
-    return "https://huggingface.co/papers?q=" + quote(title, safe="")
+    return _SEARCH_PREFIX + quote(title, safe="")

@@ -97,6 +97,13 @@ def digest_marks_path() -> Path:
     return data_dir() / "digests.json"
 
 
+def exports_dir() -> Path:
+    """Where exported bookmark files go by default (never the current directory, which may be a clone)."""
+    path = data_dir() / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def settings_path() -> Path:
     """App settings such as the chosen theme."""
     return config_dir() / "settings.json"
@@ -130,4 +137,5 @@ def describe() -> dict[str, str]:
         "bookmarks": str(bookmarks_path()),
         "readstate": str(readstate_path()),
         "watches": str(watches_path()),
+        "exports": str(data_dir() / "exports"),
     }

@@ -33,6 +33,9 @@ from .vocabulary import Vocabulary
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms used to find papers like one (25 took 7x longer at 10k papers, same top hits)
+SIMILAR_TITLE_WEIGHT = 2.0  # a key term that is also in the paper's title counts this much more
+SIMILAR_MIN_SHARED = 2  # a match sharing fewer key terms than this is a coincidence, not a similar paper
+SIMILAR_OVERFETCH = 3  # candidates ranked per result asked for, to fill the list after dropping coincidences
 FACET_VALUES = 200  # values returned per count-ordered facet (author, host...): the most frequent ones
 _COUNT_ORDERED = frozenset({"host", "author", "category", "organization"})
 
@@ -321,10 +324,17 @@ class SearchEngine:
         return self._store.get(key)
 
     def similar(self, key: str, limit: int = 10) -> list[SimilarPaper]:
-        """Papers like ``key`` (Whoosh more-like-this over the abstracts), each with the key terms they share."""
+        """Papers like ``key`` (Whoosh more-like-this over title and abstract), each with the key terms they share.
+
+        Why title terms weigh more: a title names what the paper is about, while an abstract's rarer words
+        ("repository", "benchmark") are often incidental. Why a match must share at least two key terms: one
+        shared rare word made an astronomy paper the top match for a paper that mentions its code repository.
+        """
         paper = self._store.get(key)
         if paper is None:
             return []
+        analyzer = self._ix.schema["abstract"].analyzer
+        title_stems = {t.text for t in analyzer(paper.title, mode="query")}
         with self._lock:
             self._check_open()
             searcher = self._searcher
@@ -334,7 +344,8 @@ class SearchEngine:
             text = f"{paper.title}. {paper.abstract}"
             # Whoosh's key-term expansion (Bo1), as in ``more_like``, but over title and abstract and without
             # the one- and two-letter fragments ("co" from "co-teaching") that make plain more_like drift.
-            weighted = [(t, w) for t, w in searcher.key_terms_from_text("abstract", text, numterms=SIMILAR_TERMS + 10)
+            weighted = [(t, w * (SIMILAR_TITLE_WEIGHT if t in title_stems else 1.0))
+                        for t, w in searcher.key_terms_from_text("abstract", text, numterms=SIMILAR_TERMS + 10)
                         if len(t) >= 3 and not t.isdigit()][:SIMILAR_TERMS]
             key_terms = [t for t, _ in weighted]
             q = wq.Or([wq.Term(field, t, boost=w) for field in ("title", "abstract") for t, w in weighted])
@@ -342,8 +353,8 @@ class SearchEngine:
             mask = mask & self.snapshot().live
             mask[docnum] = False  # not the paper itself
             keys = self.snapshot().keys
-            found = [(keys[d], score) for d, score in ranked(mask, scores, 0, limit)]
-        analyzer = self._ix.schema["abstract"].analyzer
+            # more candidates than asked for: some share a single term and are dropped below
+            found = [(keys[d], score) for d, score in ranked(mask, scores, 0, limit * SIMILAR_OVERFETCH)]
         surface = _surface_words(text, analyzer)
         records = self._store.get_many([k for k, _ in found])
         similar = []
@@ -353,7 +364,10 @@ class SearchEngine:
                 continue
             other_stems = {t.text for t in analyzer(f"{other.title} {other.abstract}", mode="query")}
             shared = tuple(surface.get(t, t) for t in key_terms if t in other_stems)
-            similar.append(SimilarPaper(paper=other, score=float(score), shared_terms=shared))
+            if len(shared) >= SIMILAR_MIN_SHARED:
+                similar.append(SimilarPaper(paper=other, score=float(score), shared_terms=shared))
+            if len(similar) == limit:
+                break
         return similar
 
 

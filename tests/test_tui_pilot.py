@@ -124,18 +124,18 @@ async def test_copy_code_link(seeded_home, fake_clipboard) -> None:
 
 
 async def test_open_in_browser(seeded_home, monkeypatch) -> None:
-    import webbrowser
+    from paperdeck.tui.screens import main_reading
 
     app = make_app()
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
-    monkeypatch.setattr(webbrowser, "get", lambda using=None: object())  # a browser is there
+    monkeypatch.setattr(main_reading, "open_in_browser", lambda url: (opened.append(url) or True, "opened"))
     async with app.run_test(size=SIZE) as pilot:
         main = await search_for(pilot, "pruning")
         await pilot.press("escape", "o")
         await settle(pilot)
         url = main.query_one(ResultList).current.paper.url
-        assert opened == [url] and notifications(app)[-1] == f"Opened {url} in the browser"
+        assert opened == [url]
+        assert notifications(app)[-1] == f"Opened the paper link in the browser: {url}"
 
 
 async def test_open_without_a_browser_copies_the_link_and_says_so(seeded_home, monkeypatch, fake_clipboard) -> None:
@@ -152,7 +152,7 @@ async def test_open_without_a_browser_copies_the_link_and_says_so(seeded_home, m
         await settle(pilot)
         url = main.query_one(ResultList).current.paper.url
         assert fake_clipboard == [url] and app.clipboard == url
-        assert notifications(app)[-1].startswith("No browser found on this machine; copied the link instead")
+        assert notifications(app)[-1].startswith("Copied the paper link instead (no browser found) via ")
 
 
 async def test_similar_papers_and_opening_one_in_place(seeded_home) -> None:

@@ -33,6 +33,9 @@ PALETTE_COMMANDS = [
     ("Copy code link", "Copy the code repository link (c)", "action_copy_code"),
     ("Copy Markdown link", "Copy [title](link) (m)", "action_copy_markdown"),
     ("Open in browser", "Open the paper page (o)", "action_open_browser"),
+    ("Zoom", "Give the reader (or the list) the whole screen (z)", "action_zoom"),
+    ("Undo bookmark removal", "Bring back the last removed bookmark with its tags and note (u)",
+     "action_undo_remove"),
     ("Similar papers", "Papers like the current one (s)", "action_similar"),
     ("New since last session", "Papers first seen since the previous session (1)", "action_new_view"),
     ("Watches", "Saved searches with their unread counts (W)", "action_show_watches"),
@@ -40,7 +43,7 @@ PALETTE_COMMANDS = [
     ("Mark read", "Mark the current paper read, or unread again (r)", "action_toggle_read"),
     ("Not interested", "Dismiss the current paper (d; u undoes)", "action_dismiss_paper"),
     ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
-    ("Undo read/dismiss", "Undo the last r, R or d (u)", "action_undo_reading"),
+    ("Undo", "Undo the newest r, R, d or bookmark removal (u)", "action_undo"),
     ("Help", "Keys and search syntax (?)", "action_help"),
 ]
 
@@ -49,7 +52,7 @@ class PaperdeckApp(App[None]):
     """The terminal paper browser."""
 
     TITLE = "paperdeck"
-    CSS_PATH = ["app.tcss", "loop.tcss"]
+    CSS_PATH = ["app.tcss", "loop.tcss", "reading.tcss"]
     BINDINGS = [
         # Priority: `?` opens help even from the search box (where it would otherwise be typed); check_action
         # lets it through to a note or a path being typed, where a question mark is text.

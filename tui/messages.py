@@ -92,6 +92,7 @@ class BookmarksChanged(Message):
 
     key: str
     message: str
+    undo_key: str | None = None  # a bookmark that was removed: ``u`` brings it back
 
 
 @dataclass

@@ -39,6 +39,7 @@ from ..widgets.search_bar import SearchBar
 from . import main_workers as workers
 from .main_actions import PaperKeyActions
 from .main_loop import LOOP_BINDINGS, DailyLoop
+from .main_reading import READING_BINDINGS, MainScreenReading
 from .main_text import empty_state, failure_state, status_line
 
 __all__ = ["MainScreen", "PAGE_SIZE"]
@@ -51,7 +52,7 @@ TINY_WIDTH = 80  # below (or short): a one-line search box, no similar list
 FATAL_GROUPS = {"library"}  # without an open library nothing works: keep the error on screen
 
 
-class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
+class MainScreen(DailyLoop, PaperKeyActions, MainScreenReading, Screen[None]):
     """Everything a session happens on."""
 
     BINDINGS = [
@@ -72,6 +73,9 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
         Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
         Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True),
         *LOOP_BINDINGS,
+        *READING_BINDINGS,
+        # One `u` for both undo lists (read marks and removed bookmarks): the newest change is undone first.
+        Binding("u", "undo", "Undo", id="undo", show=False, tooltip="Undo the last r, R, d or bookmark removal"),
     ]
 
     def __init__(self) -> None:
@@ -86,6 +90,20 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
         self._preview: Timer | None = None
         self._tickets: dict[Worker[None], Ticket] = {}
         self.init_daily_loop()
+        self.init_reading()
+        self.undo_log: list[str] = []  # "reading" or "remove", newest last: which list `u` takes from
+
+    def action_undo(self) -> None:
+        """Undo the newest undoable change, whichever list it is in."""
+        while self.undo_log:
+            kind = self.undo_log.pop()
+            if kind == "remove" and self.undo_keys:
+                self.action_undo_remove()
+                return
+            if kind == "reading" and self.undo_stack:
+                self.action_undo_reading()
+                return
+        self.notify("Nothing to undo.", markup=False)
 
     @property
     def results(self) -> SearchResults | None:
@@ -186,6 +204,7 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
         self.query_one("#body").display = True
         for notice in message.messages:
             self.notify(notice, severity="warning", markup=False)
+        self.adopt_old_bookmark_keys()
         if self.session_ready:  # else the restored session's search runs when it is read
             self.run_search()
         self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")
@@ -212,10 +231,12 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
         result_list = self.query_one(ResultList)
         if results.total:
             keep = self.keep_key(result_list.current.paper.key if result_list.current else None)
-            result_list.show_hits(list(results.hits), self.bookmarks.keys(), keep_key=keep)
+            marks = self.bookmarks.keys() | {h.paper.key for h in results.hits if h.bookmarked}  # old keys too
+            result_list.show_hits(list(results.hits), frozenset(marks), keep_key=keep)
         else:
             result_list.show_message(empty_state(results, bool(self.filters), self.library_is_empty()))
             self.query_one(Reader).clear()
+            self.leave_zoom()  # nothing to read: show the empty state
         self.query_one(FilterPanes).show(results.facets, self.filters)
         sources = self.query_one(FilterPanes).sources
         status = status_line(results, self.filters, sources, self.show_timing)
@@ -242,7 +263,10 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
 
     @on(BookmarksChanged)
     def bookmarks_changed(self, message: BookmarksChanged) -> None:
-        self.notify(message.message, markup=False)
+        self.notify(message.message, markup=False, timeout=10 if message.undo_key else 5)
+        if message.undo_key:
+            self.undo_keys.append(message.undo_key)
+            self.undo_log.append("remove")
         self.query_one(ResultList).refresh_marks(self.bookmarks.keys())
         reader = self.query_one(Reader)
         if reader.paper is not None and reader.paper.key == message.key:
@@ -266,6 +290,7 @@ class MainScreen(DailyLoop, PaperKeyActions, Screen[None]):
     def library_changed(self, message: LibraryChanged) -> None:
         self.query_one("#loading").display = False
         self.notify(message.summary, markup=False)
+        self.adopt_old_bookmark_keys()
         self.run_search()
         if self.library is not None:  # pages may have come or gone
             self.run_in_thread(workers.label_sources, self.library, group="sources", description="label the pages")

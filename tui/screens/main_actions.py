@@ -24,9 +24,7 @@ from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from . import main_workers as workers
 from .add_path import AddPathScreen
-from .export import ExportScreen
 from .help import HelpScreen
-from .tags_note import TagsNoteScreen
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -56,6 +54,10 @@ class PaperKeyActions:
         def current_paper(self) -> Paper | None: ...
         def open_in_reader(self, paper: Paper, with_similar: bool = True) -> None: ...
         def run_search(self) -> None: ...
+        def read_full_screen(self, on: bool = True) -> None: ...
+        def leave_zoom(self) -> None: ...
+        def edit_tags_and_note(self, paper: Paper) -> None: ...
+        def open_link(self, url: str, what: str = "the paper link") -> None: ...
         def run_in_thread(self, job: Callable[..., None], *args: object, group: str, description: str,
                           exclusive: bool = True) -> Worker[None]: ...
 
@@ -67,6 +69,7 @@ class PaperKeyActions:
     def action_back_to_list(self) -> None:
         """Escape: always out of the search box (or the filters) to the list, even an empty one."""
         self.remove_class("show-filters")
+        self.leave_zoom()
         self.query_one(ResultList).focus()
 
     def action_focus_filters(self) -> None:
@@ -83,6 +86,7 @@ class PaperKeyActions:
         reader = self.query_one(Reader)
         if reader.paper is None or reader.paper.key != hit.paper.key:
             self.open_in_reader(hit.paper)
+        self.read_full_screen()
         reader.focus()
 
     # -- the search ----------------------------------------------------------------------------------------
@@ -113,30 +117,24 @@ class PaperKeyActions:
     def action_toggle_bookmark(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self.run_in_thread(workers.save_bookmark, self.bookmarks, paper, None, None, group="bookmarks",
+            self.run_in_thread(workers.toggle_bookmark, self.bookmarks, self.library, paper, group="bookmarks",
                                exclusive=False, description="save the bookmark")
 
     def action_edit_tags(self) -> None:
         paper = self.current_paper()
-        if paper is None:
-            return
+        if paper is not None:
+            self.edit_tags_and_note(paper)
 
-        def saved(result: tuple[list[str], str] | None) -> None:
-            if result is not None:
-                self.run_in_thread(workers.save_bookmark, self.bookmarks, paper, result[0], result[1],
-                                   group="bookmarks", exclusive=False, description="save the tags and note")
-        self.app.push_screen(TagsNoteScreen(paper.title, self.bookmarks.get(paper.key)), saved)
-
-    def _osc52(self, text: str) -> None:
+    def osc52(self, text: str) -> None:
         """OSC 52 from a worker thread (the terminal is written on the UI thread)."""
         self.app.call_from_thread(self.app.copy_to_clipboard, text)
 
-    def _copy(self, text: str | None, what: str) -> None:
+    def copy_in_thread(self, text: str | None, what: str) -> None:
         if text:
-            self.run_in_thread(workers.copy, text, what, self._osc52, group="clipboard", exclusive=False,
+            self.run_in_thread(workers.copy, text, what, self.osc52, group="clipboard", exclusive=False,
                                description="copy")
 
-    def _checked_link(self, url: str, what: str) -> str | None:
+    def checked_link(self, url: str, what: str) -> str | None:
         """The link if it may be copied or opened; re-checked here because old libraries and hand-edited
         bookmark files were never validated on the way in."""
         checked = safe_url(url)
@@ -147,7 +145,7 @@ class PaperKeyActions:
     def action_copy_link(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self._copy(self._checked_link(paper.url, "the paper link"), "the paper link")
+            self.copy_in_thread(self.checked_link(paper.url, "the paper link"), "the paper link")
 
     def action_copy_code(self) -> None:
         paper = self.current_paper()
@@ -156,20 +154,18 @@ class PaperKeyActions:
         if not paper.code_urls:
             self.notify("This paper has no code link.", severity="warning", markup=False)
             return
-        self._copy(self._checked_link(paper.code_urls[0], "the code link"), "the code link")
+        self.copy_in_thread(self.checked_link(paper.code_urls[0], "the code link"), "the code link")
 
     def action_copy_markdown(self) -> None:
         paper = self.current_paper()
         if paper is not None:
-            self._copy(markdown_link(paper.title, paper.url), "a Markdown link")
+            self.copy_in_thread(markdown_link(paper.title, paper.url), "a Markdown link")
 
     def action_open_browser(self) -> None:
         paper = self.current_paper()
-        url = self._checked_link(paper.url, "the paper link") if paper is not None else None
+        url = self.checked_link(paper.url, "the paper link") if paper is not None else None
         if url is not None:
-            open_url = lambda url: self.app.call_from_thread(self.app.open_url, url)  # noqa: E731
-            self.run_in_thread(workers.open_in_browser, url, open_url, self._osc52, group="browser",
-                               exclusive=False, description="open the browser")
+            self.open_link(url)
 
     def action_similar(self) -> None:
         paper = self.current_paper()
@@ -227,13 +223,6 @@ class PaperKeyActions:
                  ("space", "in a filter pane: select a value"), ("x", "in a filter pane: clear it"),
                  ("tab", "next pane")]
         return rows
-
-    def export(self) -> None:
-        def chosen(result: tuple[str, Path] | None) -> None:
-            if result is not None:
-                self.run_in_thread(workers.export, self.bookmarks, *result, group="export", exclusive=False,
-                                   description="export the bookmarks")
-        self.app.push_screen(ExportScreen(), chosen)
 
     def rebuild(self) -> None:
         if self.library is not None:

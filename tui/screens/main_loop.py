@@ -39,7 +39,6 @@ LOOP_BINDINGS = [
     Binding("r", "toggle_read", "Read", id="toggle_read", show=False, tooltip="Mark read (or unread again)"),
     Binding("R", "mark_all_read", "All read", id="mark_all_read", show=False, tooltip="Mark everything listed read"),
     Binding("d", "dismiss_paper", "Not interested", id="dismiss_paper", show=False),
-    Binding("u", "undo_reading", "Undo", id="undo_reading", show=False, tooltip="Undo the last r, R or d"),
     Binding("w", "save_watch", "Watch", id="save_watch", tooltip="Save this search as a watch"),
     Binding("W", "show_watches", "Watches", id="show_watches", tooltip="Watches with their unread counts"),
 ]
@@ -255,6 +254,7 @@ class DailyLoop:
             return
         if message.undo is not None:
             self.undo_stack = [*self.undo_stack, (message.message.split(": ", 1)[-1], message.undo)][-UNDO_DEPTH:]
+            self.undo_log.append("reading")  # type: ignore[attr-defined]
         self.notify(message.message, markup=False)  # type: ignore[attr-defined]
         self.run_search()  # type: ignore[attr-defined]
 

@@ -8,7 +8,6 @@ one ``Worker.StateChanged`` handler shows it and clears any progress.
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,6 @@ from textual.worker import get_current_worker
 
 from paperdeck.index.clean import plural
 from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.export import export_bookmarks
 from paperdeck.index.models import Paper, SearchRequest
 
 if TYPE_CHECKING:  # Whoosh and numpy load in the worker that opens the library, after the first frame
@@ -56,7 +54,8 @@ def search(library: Library, ticket: Ticket, marks: frozenset[str], user_facets:
     from paperdeck.index.query import SearchCancelled  # loaded with the library, after the first frame
 
     try:
-        results = library.search(ticket.request, bookmarks=marks, cancel=ticket.cancel, user_facets=user_facets())
+        results = library.search(ticket.request, bookmarks=library.resolve_keys(marks), cancel=ticket.cancel,
+                                 user_facets=user_facets())
     except SearchCancelled:
         return
     if not get_current_worker().is_cancelled:
@@ -88,21 +87,50 @@ def prepare_reader(library: Library, paper: Paper, query: str, with_similar: boo
         post(SimilarFound(paper.key, library.similar(paper.key, limit=8)))
 
 
-def save_bookmark(bookmarks: BookmarkStore, paper: Paper, tags: list[str] | None, note: str | None,
-                  post: Post) -> None:
+def adopt_old_key(bookmarks: BookmarkStore, library: Library | None, paper: Paper) -> None:
+    """A bookmark saved under an older key of this paper moves to its current key."""
+    if library is None or paper.key in bookmarks:
+        return
+    found = bookmarks.find(paper.key, library.resolve_keys)
+    if found is not None:
+        bookmarks.rekey({found.key: paper.key})
+
+
+def toggle_bookmark(bookmarks: BookmarkStore, library: Library | None, paper: Paper, post: Post) -> None:
+    """Bookmark the paper, or remove its bookmark (kept as removed: ``u`` brings it back)."""
+    undo_key = None
     try:
-        if tags is None and note is None:
-            now_marked = bookmarks.toggle(paper)
-            message = ("Bookmarked: " if now_marked else "Removed bookmark: ") + paper.title
+        adopt_old_key(bookmarks, library, paper)
+        if bookmarks.toggle(paper):
+            message = "Bookmarked: " + paper.title
         else:
-            if paper.key not in bookmarks:
-                bookmarks.add_paper(paper)
-            bookmarks.set_tags(paper.key, tags or [])
-            bookmarks.set_note(paper.key, note or "")
-            message = "Saved tags and note: " + paper.title
+            undo_key = paper.key
+            message = f"Removed bookmark: {paper.title} (u brings it back, with its tags and note)"
     except Exception as err:  # read-only data dir, disk full, lock held too long
         message = f"Could not save the bookmark ({type(err).__name__}: {err}); nothing was changed"
-    post(BookmarksChanged(paper.key, message))
+    post(BookmarksChanged(paper.key, message, undo_key))
+
+
+def restore_bookmark(bookmarks: BookmarkStore, key: str, post: Post) -> None:
+    try:
+        restored = bookmarks.restore(key)
+        message = "Restored bookmark with its tags and note: " + restored.title
+    except KeyError:
+        message = "That bookmark was already restored (or emptied from the removed list)."
+    except Exception as err:  # read-only data dir, disk full, lock held too long
+        message = f"Could not restore the bookmark ({type(err).__name__}: {err}); it is still kept as removed"
+    post(BookmarksChanged(key, message))
+
+
+def move_old_bookmark_keys(bookmarks: BookmarkStore, library: Library, post: Post) -> None:
+    """Move bookmarks saved under old keys to their papers' current keys, and refresh their links."""
+    keys = bookmarks.keys()
+    moves = {k: new for k in keys if (new := next(iter(library.resolve_keys([k])))) != k}
+    moved = bookmarks.rekey(moves) if moves else 0
+    bookmarks.refresh_from(library.get)
+    if moved:
+        post(BookmarksChanged("", f"Moved {plural(moved, 'bookmark')} to the papers' new keys (matched to arXiv "
+                                  "ids)."))
 
 
 def copy(text: str, what: str, osc52: Callable[[str], object], post: Post) -> None:
@@ -110,18 +138,16 @@ def copy(text: str, what: str, osc52: Callable[[str], object], post: Post) -> No
     post(ClipboardCopied(what, routes, problem))
 
 
-def open_in_browser(url: str, open_url: Callable[[str], object], osc52: Callable[[str], object],
-                    post: Post) -> None:
-    """Open the link if this machine has a browser; otherwise copy it, and say which happened."""
-    try:
-        webbrowser.get()
-    except webbrowser.Error:
-        routes, problem = copy_everywhere(url, osc52)
-        post(WorkerNoted(f"No browser found on this machine; copied the link instead (via {' and '.join(routes)})"
-                         f": {url}", "warning"))
+def open_link(url: str, what: str, opener: Callable[[str], tuple[bool, str]], osc52: Callable[[str], object],
+              post: Post) -> None:
+    """Open the link with ``opener`` (``browser.open_in_browser``); when no browser could, copy it instead, and
+    say which happened."""
+    opened, detail = opener(url)
+    if opened:
+        post(WorkerNoted(f"Opened {what} in the browser: {url}"))
         return
-    open_url(url)
-    post(WorkerNoted(f"Opened {url} in the browser"))
+    routes, problem = copy_everywhere(url, osc52)
+    post(ClipboardCopied(f"{what} instead ({detail})", routes, problem))
 
 
 def watch_library(library: Library, post: Post) -> None:
@@ -149,11 +175,3 @@ def add_paths(library: Library, paths: list[Path], post: Post) -> None:
     skipped = [f"{r.source}: {r.reason}" for r in reports if r.status == "skipped"]
     summary = f"Added {len(paths)} path{'s' if len(paths) != 1 else ''}: {landed} paper{'s' if landed != 1 else ''}."
     post(LibraryChanged(" ".join([summary, *(f"Skipped {s}." for s in skipped)])))
-
-
-def export(bookmarks: BookmarkStore, fmt: str, path: Path, post: Post) -> None:
-    try:
-        path.write_text(export_bookmarks(bookmarks.all(), fmt), encoding="utf-8")
-        post(WorkerNoted(f"Exported {plural(len(bookmarks), 'bookmark')} to {path}"))
-    except (OSError, ValueError) as err:
-        post(WorkerNoted(f"Could not export to {path}: {err}", "error"))

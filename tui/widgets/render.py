@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from textual.content import Content
 
 from paperdeck.index.clean import one_line, strip_control
-from paperdeck.index.models import Span
+from paperdeck.index.models import Paper, Span
 
 MATCH_STYLE = "bold $accent"
 CURRENT_MATCH_STYLE = "bold reverse $accent"
@@ -39,6 +39,25 @@ def highlighted(span: Span, current: int | None = None, ellipsis: bool = True) -
     if ellipsis and span.truncated_end:
         content = content + Content("…")
     return content
+
+
+def publication_label(published: str | None) -> str:
+    """``2007-04-02`` -> ``published Apr 2 2007``; a year or month alone stays as it is."""
+    if not published:
+        return ""
+    return "published " + listing_label(published)
+
+
+def page_labels(paper: Paper) -> list[Content]:
+    """Each page a paper was listed on, with its listing date; a page without one says nothing rather than
+    "undated" (the publication date is shown with the paper's facts)."""
+    labels = []
+    for page in paper.pages:
+        label = plain(page.source)
+        if page.listed:
+            label += Content.styled(f" ({listing_label(page.listed)})", "dim")
+        labels.append(label)
+    return labels
 
 
 def joined(parts: Iterable[Content | str], separator: str = " · ") -> Content:
