@@ -53,7 +53,7 @@ if sys.platform.startswith("linux"):
 
 
 @contextmanager
-def _children_die_with_me(options: dict[str, object]) -> Iterator[None]:
+def children_die_with_me(options: dict[str, object]) -> Iterator[None]:
     """While a parallel writer runs, every process it forks is killed by the kernel if this one dies."""
     global _forking_parent
     if "procs" not in options:
@@ -88,7 +88,7 @@ def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     ix = windex.create_in(str(directory), build_schema())
     total = store.count()
     options = writer_options(total)
-    with _children_die_with_me(options):
+    with children_die_with_me(options):
         writer = ix.writer(**options)
         words = WordCounts()
         analyzer = ix.schema["abstract"].analyzer
@@ -110,7 +110,7 @@ def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Rep
     """Bring the index in line with the record store for ``keys`` (one commit); ``previous`` are the records
     those keys held before, whose words are counted out of the vocabulary."""
     options = writer_options(len(keys))
-    with _children_die_with_me(options):
+    with children_die_with_me(options):
         writer = ix.writer(timeout=timeout, **options)
         words = WordCounts()
         analyzer = ix.schema["abstract"].analyzer
