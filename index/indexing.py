@@ -26,6 +26,7 @@ from .store import RecordStore
 from .vocabulary import WordCounts, paper_words
 
 PARALLEL_BATCH = 2000  # papers in one write from which indexing is split across processes
+READ_CHUNK = 200  # records read from the store in one query while indexing
 Report = Callable[[int, int, str], None]
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _forking_parent: int | None = None  # set while a parallel writer may fork its sub-writers
@@ -97,7 +98,7 @@ def build_index(directory: Path, store: RecordStore, report: Report) -> None:
                 if n % 50 == 0:
                     report(n, total, "indexing papers")
                 writer.add_document(**paper_document(paper))
-                words.add(paper_words(analyzer, paper))
+                words.add_paper(analyzer, paper)
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -117,15 +118,18 @@ def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Rep
         for old in (previous or {}).values():
             words.remove(paper_words(analyzer, old))
         try:
-            for n, key in enumerate(keys):
-                if n % 50 == 0:
-                    report(n, len(keys), "indexing papers")
-                paper = store.get(key, follow_aliases=False)
-                if paper is None:
-                    writer.delete_by_term("key", key)
-                else:
-                    writer.update_document(**paper_document(paper))
-                    words.add(paper_words(analyzer, paper))
+            ordered = sorted(keys)
+            for start in range(0, len(ordered), READ_CHUNK):
+                chunk = ordered[start:start + READ_CHUNK]
+                report(start, len(ordered), "indexing papers")
+                records = store.get_many(chunk)
+                for key in chunk:
+                    paper = records.get(key)
+                    if paper is None:
+                        writer.delete_by_term("key", key)
+                    else:
+                        writer.update_document(**paper_document(paper))
+                        words.add_paper(analyzer, paper)
             writer.commit()
         except BaseException:
             writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process

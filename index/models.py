@@ -6,7 +6,7 @@ objects cross threads (a worker builds them, the UI thread shows them), so they 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 LinkKind = Literal["code", "model", "dataset", "space", "project", "paper", "pdf", "hf", "doi"]
@@ -70,7 +70,7 @@ class Paper:
         return sorted({link.host for link in self.links})
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = _plain(self)
         data["code_urls"] = self.code_urls
         data["sources"] = self.sources
         return data
@@ -94,6 +94,25 @@ class Paper:
             pages=[PageSeen(**page) for page in data.get("pages", [])],
             **simple,
         )
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for the model's shapes (dataclasses, lists, immutable scalars), without its deep
+    copy of every string: storing a large batch converts every paper twice, and ``asdict`` dominated that."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(kind):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 _OPTIONAL_FIELDS = ("arxiv_id", "authors", "categories", "published", "upvotes", "doi", "organization",
