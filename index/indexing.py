@@ -11,21 +11,21 @@ import ctypes
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as windex
 
-from .codec import PaperdeckCodec
+from .bulk_writer import PaperdeckWriter
 from .documents import paper_document
 from .models import Paper
 from .schema import build_schema
+from . import segment_parts
 from .store import RecordStore
 from .vocabulary import WordCounts, paper_words
 
-PARALLEL_BATCH = 2000  # papers in one write from which indexing is split across processes
 READ_CHUNK = 200  # records read from the store in one query while indexing
 Report = Callable[[int, int, str], None]
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -67,71 +67,68 @@ def children_die_with_me(options: dict[str, object]) -> Iterator[None]:
         _forking_parent = None
 
 
-def writer_options(batch: int) -> dict[str, object]:
-    """Large batches are indexed by two Whoosh sub-processes, one segment each: analysing text is most of a
-    build, and it parallelises (the README's Performance section has the figures).
-
-    Only from a single-threaded process (the CLI): Whoosh forks its sub-writers, and a fork taken while other
-    threads hold locks (the app's workers) can deadlock the child. The app indexes serially.
-    """
-    # Separate segment files, not Whoosh's compound file: a reader copies each part of a compound file into
-    # memory (all the postings of a large library), while separate files are mapped in place.
-    # Written through paperdeck's codec (``codec.py``): postings and lengths as arrays the evaluator maps.
-    options: dict[str, object] = {"compound": False, "codec": PaperdeckCodec()}
-    procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
-    if batch < PARALLEL_BATCH or procs < 2 or threading.active_count() > 1:
-        return options
-    return {**options, "procs": procs, "multisegment": True, "batchsize": 200}
-
-
 def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     """A new index of every paper in ``store`` in the empty ``directory``; the vocabulary goes to ``store``."""
     ix = windex.create_in(str(directory), build_schema())
     total = store.count()
-    options = writer_options(total)
-    with children_die_with_me(options):
-        writer = ix.writer(**options)
-        words = WordCounts()
-        analyzer = ix.schema["abstract"].analyzer
-        try:
-            for n, paper in enumerate(store.iter_papers()):
-                if n % 50 == 0:
-                    report(n, total, "indexing papers")
-                writer.add_document(**paper_document(paper))
-                words.add_paper(analyzer, paper)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+    words = WordCounts()
+    analyzer = ix.schema["abstract"].analyzer
+
+    def write(add: Callable[..., None], _delete: Callable[[str], None]) -> None:
+        for n, paper in enumerate(store.iter_papers()):
+            if n % READ_CHUNK == 0:
+                report(n, total, "indexing papers")
+            add(**paper_document(paper))
+            words.add_paper(analyzer, paper)
+
+    _write(ix, directory, total, write)
     store.add_words(words.rows())
 
 
-def index_keys(ix: windex.Index, store: RecordStore, keys: set[str], report: Report, timeout: float,
-               previous: dict[str, Paper] | None = None) -> None:
-    """Bring the index in line with the record store for ``keys`` (one commit); ``previous`` are the records
-    those keys held before, whose words are counted out of the vocabulary."""
-    options = writer_options(len(keys))
-    with children_die_with_me(options):
-        writer = ix.writer(timeout=timeout, **options)
-        words = WordCounts()
-        analyzer = ix.schema["abstract"].analyzer
-        for old in (previous or {}).values():
-            words.remove(paper_words(analyzer, old))
-        try:
-            ordered = sorted(keys)
-            for start in range(0, len(ordered), READ_CHUNK):
-                chunk = ordered[start:start + READ_CHUNK]
-                report(start, len(ordered), "indexing papers")
-                records = store.get_many(chunk)
-                for key in chunk:
-                    paper = records.get(key)
-                    if paper is None:
-                        writer.delete_by_term("key", key)
-                    else:
-                        writer.update_document(**paper_document(paper))
-                        words.add_paper(analyzer, paper)
+def index_keys(ix: windex.Index, directory: Path, store: RecordStore, keys: set[str], report: Report,
+               timeout: float, previous: dict[str, Paper] | None = None) -> None:
+    """Bring the index in ``directory`` in line with the record store for ``keys`` (one commit); ``previous``
+    are the records those keys held before, whose words are counted out of the vocabulary."""
+    words = WordCounts()
+    analyzer = ix.schema["abstract"].analyzer
+    for old in (previous or {}).values():
+        words.remove(paper_words(analyzer, old))
+
+    def write(add: Callable[..., None], delete: Callable[[str], None]) -> None:
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), READ_CHUNK):
+            chunk = ordered[start:start + READ_CHUNK]
+            report(start, len(ordered), "indexing papers")
+            records = store.get_many(chunk)
+            for key in chunk:
+                delete(key)
+                paper = records.get(key)
+                if paper is not None:
+                    add(**paper_document(paper))
+                    words.add_paper(analyzer, paper)
+
+    _write(ix, directory, len(keys), write, timeout)
+    store.add_words(words.rows())
+
+
+def _write(ix: windex.Index, directory: Path, count: int,
+           write: Callable[[Callable[..., None], Callable[[str], None]], None], timeout: float = 0.0) -> None:
+    """Run ``write(add, delete)`` against one writer and commit once; a large write adds its documents in
+    segment parts (``segment_parts.py``). A failure cancels everything (the write lock is never kept)."""
+    writer = PaperdeckWriter(ix, timeout=timeout)
+    parts = (segment_parts.SegmentParts(directory, ix.schema, ix.indexname)
+             if count >= segment_parts.PART_SIZE else None)
+    delete = partial(writer.delete_by_term, "key")
+    try:
+        write(parts.add_document if parts else writer.add_document, delete)
+        if parts:
+            writer.commit(mergetype=parts.adopt())
+        else:
             writer.commit()
-        except BaseException:
+    except BaseException:
+        if not writer.is_closed:
             writer.cancel()  # a failed commit must not keep Whoosh's write lock for the rest of the process
-            raise
-    store.add_words(words.rows())
+        raise
+    finally:
+        if parts:
+            parts.discard()

@@ -330,7 +330,7 @@ class Library(LibraryRecovery):
         the new segments are read), so the next start loads it instead of counting the whole index."""
         engine = self._engine
         engine.snapshot()  # loaded from its file or counted once: the base the next one is updated from
-        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
+        index_keys(self._ix, self._index_dir, self.store, keys, self._report_progress, self.write_timeout, previous)
         engine.refresh()
         engine.snapshot()
 
