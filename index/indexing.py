@@ -1,18 +1,13 @@
 """Writing papers into the Whoosh index: a whole index from a record store, or a set of changed keys.
 
-Why its own module: how documents are written (parallel sub-writers, the vocabulary counted alongside, a
-failed commit always cancelled) is the part of the library that performance work changes; the facade in
+Why its own module: how documents are written (paperdeck's writer, segment parts for a large write, the
+vocabulary counted alongside, a failed commit always cancelled) is the part of the library that performance work changes; the facade in
 ``library.py`` only decides when to write and keeps the stamps.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import signal
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -28,45 +23,6 @@ from .vocabulary import WordCounts, paper_words
 
 READ_CHUNK = 200  # records read from the store in one query while indexing
 Report = Callable[[int, int, str], None]
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-_forking_parent: int | None = None  # set while a parallel writer may fork its sub-writers
-
-
-def _die_with_parent() -> None:
-    """In a forked sub-writer: ask the kernel to SIGKILL this process when its parent dies.
-
-    Why: a ``paperdeck add`` or ``rebuild`` killed with SIGKILL has no chance to stop the sub-writers Whoosh
-    forked; they kept running (and holding hundreds of MB) for as long as their input queue stayed open.
-    """
-    parent = _forking_parent
-    if parent is None:
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died between the fork and the prctl call
-        os._exit(1)
-
-
-if sys.platform.startswith("linux"):
-    os.register_at_fork(after_in_child=_die_with_parent)
-
-
-@contextmanager
-def children_die_with_me(options: dict[str, object]) -> Iterator[None]:
-    """While a parallel writer runs, every process it forks is killed by the kernel if this one dies."""
-    global _forking_parent
-    if "procs" not in options:
-        yield
-        return
-    _forking_parent = os.getpid()
-    try:
-        yield
-    finally:
-        _forking_parent = None
-
-
 def build_index(directory: Path, store: RecordStore, report: Report) -> None:
     """A new index of every paper in ``store`` in the empty ``directory``; the vocabulary goes to ``store``."""
     ix = windex.create_in(str(directory), build_schema())

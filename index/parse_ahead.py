@@ -14,16 +14,19 @@ the error the user sees is the one serial parsing would raise.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .indexing import children_die_with_me
 from .models import Paper, SourceRejected
 from .source_files import Progress, SourceFile
 
@@ -31,6 +34,40 @@ PARSE_AHEAD_FILES = 4  # a batch with fewer changed files than this is parsed se
 IN_MEMORY_LIMIT = 64 << 20  # bytes: larger files are streamed by ``open_source`` in the library's process
 Outcome = tuple[list[Paper], list] | SourceRejected | OSError
 _jobs: list[tuple[SourceFile, int | None]] = []  # inherited by the forked workers
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_forking_parent: int | None = None  # set while this process may fork parse workers
+
+
+def _die_with_parent() -> None:
+    """In a forked worker: ask the kernel to SIGKILL this process when its parent dies.
+
+    Why: a ``paperdeck add`` or ``rebuild`` killed with SIGKILL has no chance to stop the processes it forked;
+    forked writers once kept running (and holding hundreds of MB) for as long as their input stayed open.
+    """
+    parent = _forking_parent
+    if parent is None:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died between the fork and the prctl call
+        os._exit(1)
+
+
+if sys.platform.startswith("linux"):
+    os.register_at_fork(after_in_child=_die_with_parent)
+
+
+@contextmanager
+def children_die_with_me() -> Iterator[None]:
+    """While parse workers run, every process this one forks is killed by the kernel if this one dies."""
+    global _forking_parent
+    _forking_parent = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_parent = None
 
 
 def _parse_job(index: int) -> tuple[Any, ...]:
@@ -89,7 +126,7 @@ def parsed_in_order(sources: list[SourceFile], year: int | None,
     _jobs = [(s, year) for s in sources]
     window = procs * 2  # parsed files waiting for the writer: bounds the memory held by finished results
     try:
-        with children_die_with_me({"procs": procs}), \
+        with children_die_with_me(), \
                 ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
             pending: deque[tuple[int, Future | None]] = deque()
             ahead = iter(range(len(sources)))
