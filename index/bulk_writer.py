@@ -59,33 +59,59 @@ class _FieldPool:
             self.freqs.append(self.format.decode_frequency(vbytes or b""))
 
     def sorted_arrays(self, fieldname: str) -> dict[str, np.ndarray]:
-        """The field's arrays in term order, each term's postings by document (what the codec stores)."""
+        """The field's arrays in term order, each term's postings by document (what the codec stores).
+
+        Temporaries are kept narrow and dropped as soon as used: this runs once per segment on every posting
+        the segment holds, and its peak is the writer's peak memory."""
         terms = list(self.term_ids)
+        self.term_ids = {}
         by_text = sorted(range(len(terms)), key=terms.__getitem__)
-        rank = np.empty(len(terms), dtype=np.int64)
-        rank[by_text] = np.arange(len(terms))
-        tids = rank[np.frombuffer(self.tids, dtype=np.int32)]
-        docs = np.frombuffer(self.docs, dtype=np.int32)
-        order = np.lexsort((docs, tids))
+        rank = np.empty(len(terms), dtype=np.int32)
+        rank[by_text] = np.arange(len(terms), dtype=np.int32)
         sorted_terms = [terms[i] for i in by_text]
-        term_offsets = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in sorted_terms], out=term_offsets[1:])
-        starts = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(tids, minlength=len(terms)), out=starts[1:])
+        del terms, by_text
+        tids = rank[np.frombuffer(self.tids, dtype=np.int32)]
+        self.tids = array("i")
+        # Postings arrive in document order within each term (a writer numbers its documents as they come, and
+        # merged segments arrive one after another), so a stable sort by term alone orders them.
+        order = np.argsort(tids, kind="stable")
+        raw_docs = np.frombuffer(self.docs, dtype=np.int32)
+        self.docs = array("i")
+        docs = raw_docs[order]
+        starts = np.zeros(len(sorted_terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tids, minlength=len(sorted_terms)), out=starts[1:])
+        term_start = np.zeros(len(docs), dtype=bool)
+        term_start[starts[:-1]] = True
+        if len(docs) > 1 and not np.all((np.diff(docs) > 0) | term_start[1:]):  # not in order after all
+            order = np.lexsort((raw_docs, tids))
+            docs = raw_docs[order]
+        del tids, term_start, raw_docs
+        term_offsets = np.zeros(len(sorted_terms) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter((len(t) for t in sorted_terms), dtype=np.int64, count=len(sorted_terms)),
+                  out=term_offsets[1:])
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
+        self.weights = array("d")
         positions = freqs = None
         if self.kind == "positions":
-            npos = np.frombuffer(self.npos, dtype=np.int32).astype(np.int64)
-            old_starts = np.concatenate(([0], np.cumsum(npos)[:-1])) if len(npos) else npos
+            npos = np.frombuffer(self.npos, dtype=np.int32)
+            old_starts = np.zeros(len(npos), dtype=np.int64)
+            np.cumsum(npos[:-1], out=old_starts[1:])
             new_npos = npos[order]
             pos_starts = np.zeros(len(order) + 1, dtype=np.int64)
             np.cumsum(new_npos, out=pos_starts[1:])
-            gather = np.repeat(old_starts[order] - pos_starts[:-1], new_npos) + np.arange(pos_starts[-1])
+            shift = old_starts[order]
+            del old_starts
+            shift -= pos_starts[:-1]
+            gather = np.repeat(shift, new_npos)
+            del shift, new_npos
+            gather += np.arange(pos_starts[-1], dtype=np.int64)
             positions = (np.frombuffer(self.positions, dtype=np.int32)[gather], pos_starts)
+            del gather
+            self.positions, self.npos = array("i"), array("i")
         else:
             freqs = np.frombuffer(self.freqs, dtype=np.int32)[order]
-        return field_arrays(fieldname, b"".join(sorted_terms), term_offsets, starts,
-                            np.ascontiguousarray(docs[order]), weights, positions, freqs)
+        return field_arrays(fieldname, b"".join(sorted_terms), term_offsets, starts, docs, weights, positions,
+                            freqs)
 
 
 class PooledPostings:
@@ -94,9 +120,14 @@ class PooledPostings:
 
     def __init__(self, fields: dict[str, _FieldPool]) -> None:
         self._fields = fields
+        self._arrays: dict[str, tuple[str, dict[str, np.ndarray]]] | None = None
 
     def field_arrays(self) -> dict[str, tuple[str, dict[str, np.ndarray]]]:
-        return {name: (pool.kind, pool.sorted_arrays(name)) for name, pool in sorted(self._fields.items())}
+        """Sorted once (sorting releases the pool's own arrays as it goes)."""
+        if self._arrays is None:
+            self._arrays = {name: (pool.kind, pool.sorted_arrays(name))
+                            for name, pool in sorted(self._fields.items())}
+        return self._arrays
 
     def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         for name, (kind, arrays) in self.field_arrays().items():
