@@ -85,11 +85,15 @@ def add_bookmark_actions(bsub: Any) -> None:
 
 
 def cli_user_facets(bookmarks: BookmarkStore, since: str | None = None) -> UserFacets:
-    """Tags and read state for a command-line search; "new" counts from the app's last start."""
+    """Tags and read state for a command-line search; "new" counts from when the app was last open (what
+    the app's next start will call new)."""
     state = ReadState()
     for message in (*state.messages, *bookmarks.messages):
         err(f"paperdeck: {message}")
-    return user_facets(bookmarks, state, since if since is not None else SessionStore().load().started)
+    if since is None:
+        last = SessionStore().load()
+        since = last.ended or last.started
+    return user_facets(bookmarks, state, since)
 
 
 def parse_pairs(items: list[str], option: str) -> tuple[tuple[str, str], ...]:

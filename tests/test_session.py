@@ -105,3 +105,19 @@ def test_filters_toggle_and_clear() -> None:
     assert session.set_facet("author", {"Ada"}) is True
     assert session.set_facet("author", {"Ada"}) is False
     assert session.clear_filters() is True and session.clear_filters() is False
+
+
+def test_new_counts_from_the_previous_sessions_last_save(isolated_home) -> None:
+    """The saved session (``index/session.py``): none before the first start, then the last save of the one
+    before (a session killed before any save falls back to its start)."""
+    from paperdeck.index.session import SessionStore
+
+    store = SessionStore()
+    first = store.begin(when=1000.0)
+    assert first.new_since is None  # the very first start: nothing is "new since last session"
+    store.save(when=1100.0, query="pruning", reader="full")
+    second = store.begin(when=2000.0)
+    assert second.new_since == second.previous_end and second.previous_end < second.started
+    assert (second.query, second.reader, second.ended) == ("pruning", "full", None)
+    third = store.begin(when=3000.0)  # the second was killed before it saved anything
+    assert third.new_since == second.started

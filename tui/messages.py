@@ -115,6 +115,7 @@ class SessionBegun(Message):
     """The session file was read and this session's start recorded: restore where the user left off."""
 
     session: object  # paperdeck.index.session.Session
+    problem: str = ""  # the file could not be read or written: a fresh session, and this says why
 
 
 @dataclass

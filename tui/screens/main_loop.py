@@ -10,7 +10,6 @@ Textual's ``on_<message>`` names: ``@on`` only registers handlers on the widget 
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -20,14 +19,13 @@ from textual.content import Content
 from paperdeck.index.models import SORT_ORDERS, SearchRequest
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.search import UserFacets
-from paperdeck.index.session import Session, SessionStore
 from paperdeck.index.userfacets import user_facets
 from paperdeck.index.watches import Watch, WatchStore
-from ..messages import ReadStateChanged, SessionBegun, WatchesCounted, WatchSaved
+from ..messages import ReadStateChanged, WatchesCounted, WatchSaved
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
-from ..widgets.search_bar import SearchBar
+from .main_session import SessionKeeping
 from .watches import WatchesScreen, WatchNameScreen
 
 if TYPE_CHECKING:
@@ -45,7 +43,7 @@ LOOP_BINDINGS = [
 UNDO_DEPTH = 20
 
 
-class DailyLoop:
+class DailyLoop(SessionKeeping):
     """Mixed into ``MainScreen``, which provides the widgets, ``filters``, ``run_search`` and ``notify``."""
 
     if TYPE_CHECKING:
@@ -55,20 +53,16 @@ class DailyLoop:
 
     def init_daily_loop(self) -> None:
         self.readstate = ReadState()
-        self.sessions = SessionStore()
         self.watches = WatchStore()
-        self.since: str | None = None  # "new" counts from here: the previous session's start
-        self.session_ready = False
         self.state_sets: dict[str, frozenset[str]] = {}  # read state of the last search, for drawing rows
         self.undo_stack: list[tuple[str, dict]] = []
-        self._restore_key: str | None = None
-        self._saved_session: dict[str, Any] | None = None
+        self.init_session_keeping()
 
     # -- hooks called by the screen -------------------------------------------------------------------------
 
     def user_facets(self) -> UserFacets:
         """Tags and read state for a search (called in the search worker); keeps the read-state sets."""
-        facets = user_facets(self.bookmarks, self.readstate, self.since)  # type: ignore[attr-defined]
+        facets = user_facets(self.bookmarks, self.readstate, self.new_since())  # type: ignore[attr-defined]
         self.state_sets = dict(facets["state"])
         return facets
 
@@ -92,85 +86,9 @@ class DailyLoop:
         new = dict(results.facets.get("state", ())).get("new", 0)
         if new:
             parts.insert(0, Content.styled(f"{new} new since last session", "bold"))
+        elif self.first_session and self.filters.get("state") == {"new"}:
+            parts.insert(0, plain("first session: nothing is new yet; papers added from now on will be"))
         return parts
-
-    def keep_key(self, current: str | None) -> str | None:
-        """The row to keep the cursor on: the restored selection once, then the current row."""
-        key, self._restore_key = self._restore_key, None
-        return key or current
-
-    # -- session ---------------------------------------------------------------------------------------------
-
-    @work(thread=True, group="session", exit_on_error=False, description="restore the session")
-    def begin_session(self) -> None:
-        try:
-            session = self.sessions.begin()
-        except Exception as err:  # a busy or unwritable data directory: start fresh, and say so
-            self.app.call_from_thread(self.notify, f"Could not restore the session: {err}",  # type: ignore
-                                      severity="warning", markup=False)
-            session = Session()
-        self.post_message(SessionBegun(session))  # type: ignore[attr-defined]
-
-    def on_session_begun(self, message: SessionBegun) -> None:
-        session = message.session
-        assert isinstance(session, Session)
-        for notice in self.sessions.messages:
-            self.notify(notice, severity="warning", markup=False)  # type: ignore[attr-defined]
-        # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
-        self.since = session.previous_start or session.started
-        self.session_ready = True
-        self.session.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
-        self._restore_key = session.selected
-        self.apply_search(session.query, session.filters, session.exclude)
-        self._saved_session = self.session_fields()
-
-    def apply_search(self, query: str, filters: tuple[tuple[str, str], ...],
-                     exclude: tuple[tuple[str, str], ...]) -> None:
-        """Put a saved query, filters and excluded values on screen and search (a session, a watch)."""
-        self.filters.clear()
-        for facet, value in filters:
-            self.filters.setdefault(facet, set()).add(value)
-        self.session.excluded.clear()
-        for facet, value in exclude:
-            self.session.excluded.setdefault(facet, set()).add(value)
-        self.session.set_query(query)
-        search = self.query_one(SearchBar)  # type: ignore[attr-defined]
-        if search.value != query:
-            with search.prevent(search.Changed):
-                search.value = query
-        self.run_search()  # type: ignore[attr-defined]
-
-    def session_fields(self) -> dict[str, Any]:
-        current = self.query_one(ResultList).current  # type: ignore[attr-defined]
-        view = "new" if self.filters.get("state") == {"new"} else \
-            "bookmarks" if self.filters.get("bookmarked") == {"yes"} else "results"
-        return {"query": self.query_one(SearchBar).value,  # type: ignore[attr-defined]
-                "filters": tuple(sorted((f, v) for f, values in self.filters.items() for v in values)),
-                "exclude": self.exclude_pairs(), "sort": self.session.sort,
-                "selected": current.paper.key if current else self._restore_key, "view": view}
-
-    def save_session_if_changed(self, in_worker: bool = True) -> None:
-        """Called every few seconds and when the screen closes; writes only when something changed."""
-        if not self.session_ready:
-            return
-        wanted = self.session_fields()
-        if wanted == self._saved_session:
-            return
-        self._saved_session = wanted
-        if in_worker:
-            self.save_session_worker(wanted)
-        else:
-            self._save_session(wanted)
-
-    @work(thread=True, group="session", exit_on_error=False, description="save the session")
-    def save_session_worker(self, wanted: dict[str, Any]) -> None:
-        self._save_session(wanted)
-
-    def _save_session(self, wanted: dict[str, Any]) -> None:
-        try:
-            self.sessions.save(**{k: v for k, v in wanted.items() if k in {f.name for f in fields(Session)}})
-        except Exception:  # the session is a convenience: never let it break quitting or browsing
-            self._saved_session = None
 
     # -- read state ------------------------------------------------------------------------------------------
 
