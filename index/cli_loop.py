@@ -21,7 +21,7 @@ from .export import FORMATS, export_bookmarks
 from .readstate import ReadState
 from .search import UserFacets
 from .session import SessionStore
-from .trending import WINDOWS, rising, top
+from .trending import WINDOWS, ranking
 from .userfacets import user_facets
 from .userfile import utc_stamp
 from .watches import UnknownWatch, Watch, WatchStore
@@ -188,10 +188,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_trending(args: argparse.Namespace) -> int:
     with base._open_library() as library:
-        if args.window == "rising":
-            found = [(paper, f"+{gain}") for paper, gain in rising(library, ReadState(), args.limit)]
-        else:
-            found = [(paper, str(paper.upvotes or 0)) for paper in top(library, args.window, args.limit)]
+        found = ranking(library, ReadState(), args.window, args.limit)
     if args.json:
         out_json([{**paper.to_dict(), "trend": trend} for paper, trend in found])
         return 0

@@ -17,7 +17,7 @@ from . import locations
 from .models import FACETS, SORT_ORDERS
 from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
 
-VIEWS = ("results", "new", "bookmarks", "watches")
+VIEWS = ("results", "new", "bookmarks", "watches", "rising", "week", "month")  # the last three: Trending
 READER_STATES = ("", "pane", "full")
 
 

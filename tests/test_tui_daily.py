@@ -178,3 +178,37 @@ async def test_the_session_is_restored_after_a_restart(seeded_home: Path) -> Non
         assert main.query_one("#search", Input).value == "sparse attention"
         assert main.filters == filters and main.sort == "date"
         assert main.query_one(ResultList).current.paper.key == selected
+
+
+async def test_trending_pane_rising_and_top_of_the_week_and_month(isolated_home: Path, tmp_path: Path) -> None:
+    """Two imports of the same HF day with other upvote counts: Rising orders by the gain, the tabs show the
+    newest week and month of listings by upvotes, enter opens the paper in the reader."""
+    from paperdeck.tui.screens.trending import TrendingScreen
+    from paperdeck.tui.widgets.reader import Reader
+
+    day = tmp_path / "in" / "day.json"
+    for counts in ((5, 5, 99), (6, 40, 99)):
+        write_hf(day, [hf_item("2611.00001", "Slow Riser", counts[0], "2026-11-01"),
+                       hf_item("2611.00002", "Rocket", counts[1], "2026-11-20"),
+                       hf_item("2611.00003", "Old Favourite", counts[2], "2026-10-01")])
+        with Library() as library:
+            library.add([day])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "T")
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, TrendingScreen) and pane.mode == "rising"
+        assert [(p.key, figure) for p, figure in pane.rows] == [("2611.00002", "+35"), ("2611.00001", "+1")]
+        assert "since the previous import" in str(pane.query_one("#trending-list", OptionList)
+                                                  .get_option_at_index(0).prompt)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert pane.mode == "week" and [p.key for p, _ in pane.rows] == ["2611.00002"]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert pane.mode == "month" and [p.key for p, _ in pane.rows] == ["2611.00002", "2611.00001"]
+        await pilot.press("j", "enter")
+        main = await settle(pilot)
+        assert main.query_one(Reader).paper.key == "2611.00001" and main.has_class("reading")

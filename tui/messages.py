@@ -139,3 +139,11 @@ class WatchSaved(Message):
     """``w`` saved a watch (or failed to: ``message`` says which)."""
 
     message: str
+
+
+@dataclass
+class TrendingFound(Message):
+    """One ranking of the Trending pane: ``mode`` rising, week or month; rows of (Paper, gain or upvotes)."""
+
+    mode: str
+    rows: list  # [(Paper, str)]

@@ -16,16 +16,18 @@ from textual import work
 from textual.binding import Binding
 from textual.content import Content
 
-from paperdeck.index.models import SORT_ORDERS, SearchRequest
+from paperdeck.index.models import SORT_ORDERS, Paper, SearchRequest
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.search import UserFacets
 from paperdeck.index.userfacets import user_facets
 from paperdeck.index.watches import Watch, WatchStore
-from ..messages import ReadStateChanged, WatchesCounted, WatchSaved
+from ..messages import ReadStateChanged, TrendingFound, WatchesCounted, WatchSaved
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
+from ..widgets.reader import Reader
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
 from .main_session import SessionKeeping
+from .trending import TrendingScreen, find_trending
 from .watches import WatchesScreen, WatchNameScreen
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ LOOP_BINDINGS = [
     Binding("d", "dismiss_paper", "Not interested", id="dismiss_paper", show=False),
     Binding("w", "save_watch", "Watch", id="save_watch", tooltip="Save this search as a watch"),
     Binding("W", "show_watches", "Watches", id="show_watches", tooltip="Watches with their unread counts"),
+    Binding("T", "show_trending", "Trending", id="show_trending",
+            tooltip="Rising (upvotes gained since the previous import), top of the week and of the month"),
 ]
 UNDO_DEPTH = 20
 
@@ -227,6 +231,36 @@ class DailyLoop(SessionKeeping):
             return
         self.apply_search(watch.query, watch.filters, watch.exclude)
         self.query_one(ResultList).focus()  # type: ignore[attr-defined]
+
+    # -- trending ------------------------------------------------------------------------------------------
+
+    def action_show_trending(self, mode: str = "rising") -> None:
+        """The Trending pane on ``mode``; its tabs ask for the other rankings (each in a worker)."""
+        if self.library is None:
+            return
+
+        def opened(paper: Paper | None) -> None:
+            if paper is not None:
+                self.open_in_reader(paper)  # type: ignore[attr-defined]
+                self.read_full_screen()  # type: ignore[attr-defined]
+                self.query_one(Reader).focus()  # type: ignore[attr-defined]
+        self.app.push_screen(TrendingScreen(mode, self.load_trending), opened)  # type: ignore[attr-defined]
+        self.load_trending(mode)
+
+    def show_top_week(self) -> None:
+        self.action_show_trending("week")
+
+    def show_top_month(self) -> None:
+        self.action_show_trending("month")
+
+    def load_trending(self, mode: str) -> None:
+        if self.library is not None:
+            self.run_in_thread(find_trending, self.library, self.readstate, mode,  # type: ignore[attr-defined]
+                               group="trending", description="rank the trending papers")
+
+    def on_trending_found(self, message: TrendingFound) -> None:
+        if isinstance(self.app.screen, TrendingScreen):  # type: ignore[attr-defined]
+            self.app.screen.show(message.mode, message.rows)  # type: ignore[attr-defined]
 
     def on_facet_list_excluded(self, message: FacetList.Excluded) -> None:
         """``-`` on a facet value: leave it out (press again to take it back)."""

@@ -21,6 +21,8 @@ from ..messages import SessionBegun
 from ..widgets.reader import Reader
 from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
+from .trending import MODES as TRENDING_MODES
+from .trending import TrendingScreen
 from .watches import WatchesScreen
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ class SessionKeeping:
         def open_in_reader(self, paper: Any, with_similar: bool = True) -> None: ...
         def read_full_screen(self, on: bool = True) -> None: ...
         def action_show_watches(self) -> None: ...
+        def action_show_trending(self, mode: str = "rising") -> None: ...
         def run_in_thread(self, job: Callable[..., None], *args: object, group: str, description: str,
                           exclusive: bool = True) -> Worker[None]: ...
 
@@ -145,6 +148,9 @@ class SessionKeeping:
         if view == "watches":
             self.action_show_watches()
             return
+        if view in TRENDING_MODES:
+            self.action_show_trending(view)
+            return
         self.call_after_refresh(self._reopen_reader, reader)
 
     def _reopen_reader(self, reader: str) -> None:
@@ -162,6 +168,8 @@ class SessionKeeping:
             "bookmarks" if self.filters.get("bookmarked") == {"yes"} else "results"
         if isinstance(self.app.screen, WatchesScreen):
             view = "watches"
+        elif isinstance(self.app.screen, TrendingScreen):
+            view = self.app.screen.mode
         focused = self.focused
         in_reader = focused is not None and self.query_one(Reader) in focused.ancestors_with_self
         reader = "full" if self.has_class("reading") else "pane" if in_reader else ""
