@@ -17,7 +17,7 @@ from .cli_text import err, field, out, out_json, plural
 from .clean import one_line
 from .digest import DIGEST_FORMATS, DigestMarks, build_digest, output_id, parse_since, render
 from .durable import atomic_write_text
-from .export import FORMATS, export_bookmarks
+from .export import FORMATS, export_bookmarks, export_search
 from .readstate import ReadState
 from .search import UserFacets
 from .session import SessionStore
@@ -26,7 +26,6 @@ from .userfacets import user_facets
 from .userfile import utc_stamp
 from .watches import UnknownWatch, Watch, WatchStore
 
-EXPORT_LIMIT = 10_000  # papers one watch export writes at most
 
 
 def add_parsers(sub: Any) -> None:
@@ -126,12 +125,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _export_watch(watch: Watch, fmt: str, output: str | None) -> int:
     bookmarks = BookmarkStore()
     with base._open_library() as library:
-        request = watch.request(page_size=EXPORT_LIMIT, with_facets=False, with_snippets=False)
-        hits = library.search(request, bookmarks.keys(), user_facets=cli_user_facets(bookmarks)).hits
-    text = export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], fmt)
+        text, count = export_search(library, watch.request(), bookmarks, cli_user_facets(bookmarks), fmt)
     if output:
         atomic_write_text(Path(output).expanduser(), text)
-        err(f"wrote {len(hits)} papers to {output}")
+        err(f"wrote {count} papers to {output}")
     else:
         sys.stdout.write(text)
     return 0

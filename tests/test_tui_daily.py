@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from daily_helpers import hf_item, write_hf
 from paperdeck.index.bookmarks import BookmarkStore
+from paperdeck.index.export import FORMATS
 from paperdeck.index.library import Library
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.watches import WatchStore
@@ -212,3 +214,66 @@ async def test_trending_pane_rising_and_top_of_the_week_and_month(isolated_home:
         await pilot.press("j", "enter")
         main = await settle(pilot)
         assert main.query_one(Reader).paper.key == "2611.00001" and main.has_class("reading")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_palette_exports_the_result_list_and_a_watch_in_every_format(seeded_home: Path, fmt: str) -> None:
+    """Every paper listed (not only the loaded rows), written to the exports folder, read back; an existing
+    file is replaced only after a second confirmation, as for the bookmarks."""
+    from paperdeck.index import locations
+    from paperdeck.index.export import EXTENSIONS
+    from paperdeck.tui.screens.export import ExportScreen
+
+    WatchStore().save("prune/1", "pruning", (), ())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "attention")
+        total = main.results.total
+        assert total > len(main.query_one(ResultList).hits)  # more than the loaded rows
+        commands = {c.title: c for c in app.get_system_commands(main)}
+        for title, stem, expected in (("Export the result list…", "paperdeck-results", total),
+                                      ("Export watch: prune/1…", "paperdeck-watch-prune-1", None)):
+            commands[title].callback()
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ExportScreen)
+            dialog.query_one("#export-format").value = fmt
+            await pilot.pause()
+            target = locations.data_dir() / "exports" / f"{stem}.{EXTENSIONS[fmt]}"
+            assert dialog.query_one("#export-path", Input).value == str(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("precious\n")
+            dialog.query_one("#export-path", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is dialog and target.read_text() == "precious\n"  # not without asking
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is main
+            assert count_records(target.read_text(), fmt) == (expected or search_total(main, "pruning"))
+
+
+def search_total(main, query: str) -> int:
+    from paperdeck.index.models import SearchRequest
+    return main.library.search(SearchRequest(query, page_size=1)).total
+
+
+def count_records(text: str, fmt: str) -> int:
+    """Read an export back with the parser its format's readers use."""
+    import csv
+    import io
+    import json
+
+    import bibtexparser
+    import rispy
+    if fmt == "bibtex":
+        return len(bibtexparser.loads(text).entries)
+    if fmt == "ris":
+        return len(rispy.loads(text))
+    if fmt == "csl-json":
+        return len(json.loads(text))
+    if fmt == "json":
+        return len(json.loads(text)["bookmarks"])
+    if fmt == "csv":
+        return len(list(csv.DictReader(io.StringIO(text))))
+    return sum(line.startswith("- ") for line in text.splitlines())

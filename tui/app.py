@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from .fetch_today import fetch_commands
+from .screens.loop_export import export_commands
 from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
@@ -131,3 +132,4 @@ class PaperdeckApp(App[None]):
             # The palette reads help texts as markup: escaped, "[title](link)" stays literal.
             yield SystemCommand(title, escape(help_text), getattr(main, name))
         yield from fetch_commands(main)
+        yield from export_commands(main)
