@@ -28,7 +28,7 @@ from .safety import json_for_terminal, safe_url
 if TYPE_CHECKING:
     from .bookmarks import BookmarkStore
     from .library import Library
-    from .models import SearchRequest
+    from .models import Hit, SearchRequest
     from .search import UserFacets
 
 EXPORT_LIMIT = 10_000  # papers one export of a search (a watch, the result list) writes at most
@@ -143,10 +143,16 @@ def export_search(library: Library, request: SearchRequest, bookmarks: BookmarkS
                   fmt: str) -> tuple[str, int]:
     """Every paper a search finds (a watch, the app's result list; at most ``EXPORT_LIMIT``) in ``fmt``, with
     the count. A bookmarked paper is exported from its bookmark, so its tags and note come along."""
-    everything = replace(request, page=1, page_size=EXPORT_LIMIT, with_facets=False, with_snippets=False)
-    hits = library.search(everything, bookmarks.keys(), user_facets=user_facets).hits
+    hits = every_hit(library, request, bookmarks.keys(), user_facets, EXPORT_LIMIT)
     records = [bookmarks.get(hit.paper.key) or Bookmark.for_paper(hit.paper) for hit in hits]
     return export_bookmarks(records, fmt), len(records)
+
+
+def every_hit(library: Library, request: SearchRequest, marks: frozenset[str], user_facets: UserFacets,
+              limit: int) -> tuple[Hit, ...]:
+    """All of a search's hits (up to ``limit``), not one page: what an export writes, what ``R`` marks read."""
+    everything = replace(request, page=1, page_size=limit, with_facets=False, with_snippets=False)
+    return library.search(everything, marks, user_facets=user_facets).hits
 
 
 def default_export_path(fmt: str, stem: str = "paperdeck-bookmarks") -> Path:

@@ -277,3 +277,21 @@ def count_records(text: str, fmt: str) -> int:
     if fmt == "csv":
         return len(list(csv.DictReader(io.StringIO(text))))
     return sum(line.startswith("- ") for line in text.splitlines())
+
+
+async def test_a_read_mark_that_cannot_be_saved_is_shown_and_changes_nothing(seeded_home: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperdeck.index.userfile import UserDataBusy
+
+    def busy(self, keys, read=True):  # another process holds the lock for too long
+        raise UserDataBusy("read state busy: another paperdeck process holds them; try again")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "pruning")
+        first = main.query_one(ResultList).current.paper.key
+        monkeypatch.setattr(ReadState, "mark_read", busy)
+        await pilot.press("escape", "r")
+        main = await settle(pilot)
+        assert any("Could not save read state: UserDataBusy: read state busy" in str(n.message)
+                   for n in app._notifications)
+        assert main.undo_stack == [] and ReadState().get(first).seen is None

@@ -1,10 +1,11 @@
-"""The daily loop on the main screen: the New view, read / dismissed marks with undo, watches, excluded facet
-values and session restore.
+"""The daily loop on the main screen: the New view, read / dismissed marks with undo, watches, trending and
+excluded facet values (session restore: ``main_session.py``; palette exports: ``loop_export.py``).
 
 Why a mixin of its own: these keys share state (the session, the undo stack, the read-state sets of the last
 search) but little with the search machinery in ``main.py``; the screen keeps a few one-line hooks (its
 bindings, the request, the status line, the search worker) and everything else lives here. File writes run in
-thread workers and come back as past-tense messages (``messages.py``), like every other worker. Handlers use
+thread workers (plain functions in ``loop_workers.py``, through the screen's ``run_in_thread``) and come back
+as past-tense messages (``messages.py``); a failure reaches the screen's one failure handler. Handlers use
 Textual's ``on_<message>`` names: ``@on`` only registers handlers on the widget class itself, not on a mixin.
 """
 
@@ -12,11 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 from textual.content import Content
 
-from paperdeck.index.models import SORT_ORDERS, Paper, SearchRequest
+from paperdeck.index.models import SORT_ORDERS, Paper
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.search import UserFacets
 from paperdeck.index.userfacets import user_facets
@@ -26,6 +26,7 @@ from ..widgets.filter_pane import FacetList, FilterPanes, value_label
 from ..widgets.reader import Reader
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
+from . import loop_workers as workers
 from .main_session import SessionKeeping
 from .trending import TrendingScreen, find_trending
 from .watches import WatchesScreen, WatchNameScreen
@@ -102,7 +103,7 @@ class DailyLoop(SessionKeeping):
         super().action_open_paper()  # type: ignore[misc]
         hit = self.query_one(ResultList).current  # type: ignore[attr-defined]
         if hit is not None and self.row_state(hit.paper.key):
-            self.reading_worker("seen", [hit.paper.key], hit.paper.title)
+            self.change_reading("seen", [hit.paper.key], hit.paper.title)
 
     def action_new_view(self) -> None:
         """Papers first seen since the previous session, newest listing first (press again for everything)."""
@@ -117,56 +118,30 @@ class DailyLoop(SessionKeeping):
         paper = self.current_paper()  # type: ignore[attr-defined]
         if paper is not None:
             already = paper.key in self.state_sets.get("read", ())
-            self.reading_worker("unread" if already else "read", [paper.key], paper.title)
+            self.change_reading("unread" if already else "read", [paper.key], paper.title)
 
     def action_dismiss_paper(self) -> None:
         paper = self.current_paper()  # type: ignore[attr-defined]
         if paper is not None:
-            self.reading_worker("dismiss", [paper.key], paper.title)
+            self.change_reading("dismiss", [paper.key], paper.title)
 
     def action_mark_all_read(self) -> None:
         if self.library is not None:
-            self.reading_worker("read", None, "")
+            self.run_in_thread(workers.mark_everything_read, self.readstate,  # type: ignore[attr-defined]
+                               self.library, self.session.request(), self.bookmarks.keys(),  # type: ignore
+                               self.user_facets, group="readstate", description="save read state")
 
     def action_undo_reading(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)  # type: ignore[attr-defined]
             return
         what, undo = self.undo_stack.pop()
-        self.reading_worker("restore", list(undo), what, undo)
+        self.change_reading("restore", list(undo), what, undo)
 
-    @work(thread=True, group="readstate", exit_on_error=False, description="save read state")
-    def reading_worker(self, change: str, keys: list[str] | None, title: str, undo: dict | None = None) -> None:
-        """``keys`` None: every paper the current search lists (``R``), not only the loaded rows."""
-        try:
-            if keys is None:
-                request = self.session.request()
-                everything = SearchRequest(request.query, request.filters, page_size=100_000, with_facets=False,
-                                           with_snippets=False, exclude=request.exclude)
-                assert self.library is not None
-                marks = self.bookmarks.keys()  # type: ignore[attr-defined]
-                found = self.library.search(everything, marks, user_facets=self.user_facets())
-                keys = [h.paper.key for h in found.hits]
-                title = f"{len(keys)} papers"
-            if change == "restore":
-                assert undo is not None
-                self.readstate.restore(undo)
-                self.post_message(ReadStateChanged(f"Undone: {title}", None))  # type: ignore[attr-defined]
-                return
-            if change == "seen":
-                self.readstate.mark_read(keys)
-                self.post_message(ReadStateChanged("", None, keys))  # type: ignore[attr-defined]
-                return
-            if change == "dismiss":
-                done = self.readstate.dismiss(keys)
-                text = "Not interested"
-            else:
-                done = self.readstate.mark_read(keys, read=change == "read")
-                text = "Marked read" if change == "read" else "Marked unread"
-            self.post_message(ReadStateChanged(f"{text}: {title} (u undoes)", done))  # type: ignore
-        except Exception as err:  # read-only data directory, lock held too long
-            self.post_message(ReadStateChanged(  # type: ignore[attr-defined]
-                f"Could not save the read state ({type(err).__name__}: {err}); nothing was changed", None))
+    def change_reading(self, change: str, keys: list[str], title: str, undo: dict | None = None) -> None:
+        """One read-state change in a worker (``loop_workers.change_reading``); its answer: ReadStateChanged."""
+        self.run_in_thread(workers.change_reading, self.readstate, change, keys, title, undo,  # type: ignore
+                           group="readstate", exclusive=False, description="save read state")
 
     def on_read_state_changed(self, message: ReadStateChanged) -> None:
         if message.seen:  # opened in the reader: redraw its row, no notice and no new search
@@ -188,37 +163,18 @@ class DailyLoop(SessionKeeping):
 
         def named(name: str | None) -> None:
             if name:
-                self.save_watch_worker(name, request)
+                self.run_in_thread(workers.save_watch, self.watches, name, request,  # type: ignore[attr-defined]
+                                   group="watches", exclusive=False, description="save the watch")
         self.app.push_screen(WatchNameScreen(request.query, shown), named)  # type: ignore[attr-defined]
-
-    @work(thread=True, group="watches", exit_on_error=False, description="save a watch")
-    def save_watch_worker(self, name: str, request: SearchRequest) -> None:
-        try:
-            watch = self.watches.save(name, request.query, request.filters, request.exclude)
-            self.post_message(WatchSaved(f"Saved watch: {watch.name}"))  # type: ignore[attr-defined]
-        except Exception as err:
-            self.post_message(WatchSaved(f"Could not save the watch ({type(err).__name__}: {err})"))  # type: ignore
 
     def on_watch_saved(self, message: WatchSaved) -> None:
         self.notify(message.message, markup=False)  # type: ignore[attr-defined]
 
     def action_show_watches(self) -> None:
         if self.library is not None:
-            self.count_watches_worker()
-
-    @work(thread=True, exclusive=True, group="watches-count", exit_on_error=False, description="count watches")
-    def count_watches_worker(self) -> None:
-        assert self.library is not None
-        facets = self.user_facets()
-        marks = self.bookmarks.keys()  # type: ignore[attr-defined]
-        rows = []
-        for watch in self.watches.all():
-            options = {"page_size": 1, "with_facets": False, "with_snippets": False}
-            total = self.library.search(watch.request(**options), marks, user_facets=facets).total
-            unread = self.library.search(watch.request(unread_only=True, **options), marks,
-                                         user_facets=facets).total
-            rows.append((watch, unread, total))
-        self.post_message(WatchesCounted(rows))  # type: ignore[attr-defined]
+            self.run_in_thread(workers.count_watches, self.watches, self.library,  # type: ignore[attr-defined]
+                               self.bookmarks.keys(), self.user_facets,  # type: ignore[attr-defined]
+                               group="watches-count", description="count the watches")
 
     def on_watches_counted(self, message: WatchesCounted) -> None:
         for notice in self.watches.messages:
