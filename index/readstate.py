@@ -16,7 +16,7 @@ from typing import Any
 from . import locations
 from .models import AllBut, Paper
 from .readstate_journal import JournalledStates
-from .userfile import utc_stamp
+from .userfile import LockedJsonStore, utc_stamp
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 60  # upvote counts kept per paper: two months of daily imports
@@ -79,9 +79,11 @@ def _dump(states: dict[str, PaperState]) -> dict[str, Any]:
 Undo = dict[str, PaperState | None]  # the states to put back, None where a paper had none
 
 
-class ReadState:
+class ReadState(LockedJsonStore[dict[str, PaperState]]):  # path and messages (a journal line skipped too)
     """Load, change and save the per-paper state. Imports and re-keying rewrite the snapshot; read and
     dismissed marks are appended to its journal (``readstate_journal.py``), so ``r`` stays cheap at any size."""
+
+    _file: JournalledStates  # type: ignore[assignment]  # same path and messages as a LockedJsonFile
 
     def __init__(self, path: Path | None = None, lock_timeout: float = 10.0) -> None:
         self._file = JournalledStates(path or locations.readstate_path(), _validate, _dump, PaperState,
@@ -91,17 +93,8 @@ class ReadState:
         self._sets: tuple[int, str | None, dict[str, frozenset[str]]] | None = None
 
     @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
     def journal_path(self) -> Path:
         return self._file.journal
-
-    @property
-    def messages(self) -> list[str]:
-        """One-line notices (a broken file kept aside, the backup restored, a journal line skipped)."""
-        return self._file.messages
 
     def all(self) -> Mapping[str, PaperState]:
         return self._file.read()
