@@ -214,6 +214,15 @@ async def test_trending_pane_rising_and_top_of_the_week_and_month(isolated_home:
         await pilot.press("j", "enter")
         main = await settle(pilot)
         assert main.query_one(Reader).paper.key == "2611.00001" and main.has_class("reading")
+        await pilot.press("escape", "T", "tab")
+        await settle(pilot)
+        assert isinstance(app.screen, TrendingScreen) and app.screen.mode == "week"
+        await pilot.press("ctrl+q")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # the pane left open comes back, on the same tab
+        await settle(pilot)
+        assert isinstance(app.screen, TrendingScreen) and app.screen.mode == "week"
+        assert [p.key for p, _ in app.screen.rows] == ["2611.00002"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

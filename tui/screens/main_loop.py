@@ -129,7 +129,8 @@ class DailyLoop(SessionKeeping):
         if self.library is not None:
             self.run_in_thread(workers.mark_everything_read, self.readstate,  # type: ignore[attr-defined]
                                self.library, self.session.request(), self.bookmarks.keys(),  # type: ignore
-                               self.user_facets, group="readstate", description="save read state")
+                               self.user_facets, group="readstate", exclusive=False,  # never cut a write
+                               description="save read state")
 
     def action_undo_reading(self) -> None:
         if not self.undo_stack:
