@@ -3,8 +3,8 @@
 Why in user data: restarting should bring the user back where they were, and "new since the previous
 session" needs to know when that session was last open: what arrived while the user was looking (the first
 start's seeds, a fetch from the palette) was shown then; what arrived after it (a cron job, ``paperdeck add``)
-is new. Stored with the same locked, atomic, backed-up writes as the
-bookmarks (``userfile.py``), since the app and a second window may both save it.
+is new. Stored with the same locked, atomic, backed-up writes as the bookmarks (``userfile.py``), since the app
+and a second window may both save it.
 """
 
 from __future__ import annotations
@@ -68,9 +68,8 @@ def _validate(data: Any) -> Session:
     if not isinstance(data, dict):
         raise ValueError("expected an object")
     known = {f for f in Session.__dataclass_fields__ if f != "extra"}
-    text = {name: data[name] for name in ("query", "selected", "started", "ended", "previous_start",
-                                                     "previous_end")
-            if isinstance(data.get(name), str)}
+    stamps = ("started", "ended", "previous_start", "previous_end")
+    text = {name: data[name] for name in ("query", "selected", *stamps) if isinstance(data.get(name), str)}
     sort = data.get("sort") if data.get("sort") in SORT_ORDERS else "relevance"
     view = data.get("view") if data.get("view") in VIEWS else "results"
     return Session(filters=parse_pairs(data.get("filters", []), "filters"),
