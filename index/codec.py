@@ -153,7 +153,7 @@ class _Built:
 class ArrayFieldWriter(base.FieldWriter):
     """Receives a segment's postings from Whoosh (sorted by field and term) and writes them as arrays.
 
-    Whoosh hands every posting through ``add_postings`` (new documents, merges and sub-writers alike), so the
+    Whoosh hands every posting through ``add_postings`` (new documents and merges alike), so the
     per-call interface of ``FieldWriter`` (``start_field``, ``add``...) is not implemented."""
 
     def __init__(self, storage, segment) -> None:  # type: ignore[no-untyped-def]
