@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url
+from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url, keep_spaced_hyphens, wraps_at_spaces_only
 
 _READER_URL = re.compile(r"^(?:URL Source|\*\*URL:\*\*|Source URL|URL):\s*(https?://\S+)\s*$", re.IGNORECASE)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w -]*):\s*(.*)$")
@@ -192,4 +192,6 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
             logical = BULLET.sub("", logical, count=1)
         pending.append((first, logical))
     flush()
+    if wraps_at_spaces_only(lines):
+        keep_spaced_hyphens(blocks)
     return blocks, info

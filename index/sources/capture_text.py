@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .capture_blocks import BARE_NUMBER, BULLET, Block, LinkRef, absolute_url
+from .capture_blocks import (BARE_NUMBER, BULLET, Block, LinkRef, absolute_url, keep_spaced_hyphens,
+                             wraps_at_spaces_only)
 
 _REFERENCES = re.compile(r"^\s*References:?\s*$")
 _REF_LINE = re.compile(r"^\s*\[?(\d+)[\].]\s+(\S.*?)\s*$")
@@ -89,4 +90,6 @@ def text_blocks(text: str) -> list[Block]:
         if line:
             current.lines.append(line)
         current.links.extend(link for link in links if link.text)
+    if wraps_at_spaces_only(body):
+        keep_spaced_hyphens(blocks)
     return blocks
