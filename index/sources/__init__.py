@@ -15,7 +15,7 @@ from ..models import Paper, ParseResult, ParseWarning, SourceRejected
 from .atom import parse_atom, unwrap_atom_json
 from .bibtex import BIBTEX_HINT, parse_bibtex
 from .capture import capture_kind, parse_capture
-from .capture_html import looks_like_html, parse_html
+from .capture_html import looks_like_html, page_data_papers, parse_html
 from .daily_page import parse_daily_page
 from .fields import load_json, sanitize_papers
 from .hf_json import parse_hf_daily
@@ -75,7 +75,8 @@ def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResu
     elif fmt == "html":
         result = parse_html(text, source, year=year)
     elif fmt in ("markdown", "text_dump", "notebook", "paper_page"):
-        result = parse_capture(text, source, fmt, year=year)
+        # A converter that keeps raw HTML (pandoc) keeps the page's own data: read it exactly when it is there.
+        result = page_data_papers(text, source) or parse_capture(text, source, fmt, year=year)
     elif fmt == "hf_json":
         result = parse_hf_daily(text, source)
     elif fmt == "kaggle_jsonl":

@@ -20,7 +20,9 @@ _ARXIV_PATH = re.compile(r"^/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")  # a list item's marker, in Markdown and in text dumps
 BARE_NUMBER = re.compile(r"^\d[\d,]*$")  # an upvote count on a line of its own
 _JOIN_TIGHT = re.compile(r"(?:[\w/.-]-|://|https?://\S*/)$")
+_URL_SCHEME_END = re.compile(r"(?:^|\s)https?:/$")  # w3m breaks after any "/", even inside "https://"
 _TEX_MACRO_END = re.compile(r"\\[A-Za-z]+$")  # "\textsc" at a line end, its "{argument}" on the next line
+_FILE_URL = re.compile(r"^file://(?:localhost)?(?=/)", re.IGNORECASE)
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _COMPOUND_START = re.compile(r"\s*([^\W\d_]{2,}-)[^\W\d_]")
 SPACE_ONLY_EVIDENCE = 2  # lines that prove it; one could be an odd line (a hard break, a table cell)
@@ -64,7 +66,7 @@ class PageInfo:
 
 def join_wrapped(lines: list[str]) -> str:
     """Lines of one paragraph back into one line: a break after a hyphen inside a word or URL (or after a URL's
-    ``://``) joins without a space (converters wrap at hyphens that belong to the text, so the hyphen is kept),
+    ``://``, or inside it) joins without a space (converters wrap at hyphens that belong to the text, so the hyphen is kept),
     and so does a LaTeX macro's ``{argument}`` (w3m breaks before an opening brace). Captures whose tool never
     breaks at hyphens have those line ends rejoined with their space first (``keep_spaced_hyphens``)."""
     out = ""
@@ -74,7 +76,8 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif (_JOIN_TIGHT.search(out) and line[:1].isalnum()) or (line[:1] == "{" and _TEX_MACRO_END.search(out)):
+        elif ((_JOIN_TIGHT.search(out) and line[:1].isalnum()) or (line[:1] == "{" and _TEX_MACRO_END.search(out))
+              or (line[:1] == "/" and _URL_SCHEME_END.search(out))):
             out += line
         else:
             out += " " + line
@@ -115,8 +118,13 @@ def keep_spaced_hyphens(blocks: list[Block]) -> None:
 
 
 def absolute_url(url: str) -> str:
-    """A site-relative link (``/papers/2401.00001``) as a full Hugging Face address; others unchanged."""
+    """A site-relative link (``/papers/2401.00001``) as a full Hugging Face address; others unchanged.
+
+    A text browser run on a saved page resolves the site's root-relative links against the file system
+    (``file:///papers/2401.00001``): those are the site's links too."""
     url = url.strip().strip("<>")
+    if m := _FILE_URL.match(url):
+        url = url[m.end():]
     if url.startswith("//"):
         return "https:" + url
     if url.startswith("/"):

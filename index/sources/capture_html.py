@@ -38,22 +38,7 @@ def parse_html(text: str, source: str, year: int | None = None) -> ParseResult:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    warnings: list[ParseWarning] = []
-    papers: list[Paper] = []
-    found_data = False
-    for node in soup.find_all(attrs={"data-target": True, "data-props": True}):
-        target = node.get("data-target")
-        if target not in ("DailyPapers", "PaperContent"):
-            continue
-        found_data = True
-        try:
-            props = json.loads(node.get("data-props") or "")
-        except ValueError as err:
-            warnings.append(ParseWarning(source, node.sourceline, f"{target} data is not valid JSON ({err}): "
-                                                                  "reading the page's cards instead"))
-            found_data = False
-            continue
-        papers.extend(_papers_from_props(props, target, source, node.sourceline, warnings))
+    papers, warnings, found_data = _page_data(soup, source)
     if papers:
         return ParseResult(source, papers, warnings)
     if found_data:
@@ -73,6 +58,39 @@ def parse_html(text: str, source: str, year: int | None = None) -> ParseResult:
                                      "the page's data nor cards linking to /papers/<id>)") from None
     result.warnings[:0] = warnings
     return result
+
+
+def page_data_papers(text: str, source: str) -> ParseResult | None:
+    """The papers of a page's hydration data kept inside a converter's Markdown or text (pandoc keeps the div as
+    raw HTML and renames ``data-props`` to ``props``), or None when the capture holds none."""
+    if 'data-target="DailyPapers"' not in text and 'data-target="PaperContent"' not in text:
+        return None
+    from bs4 import BeautifulSoup
+
+    papers, warnings, _ = _page_data(BeautifulSoup(text, "html.parser"), source)
+    return ParseResult(source, papers, warnings) if papers else None
+
+
+def _page_data(soup: Any, source: str) -> tuple[list[Paper], list[ParseWarning], bool]:
+    """Papers of every ``DailyPapers``/``PaperContent`` hydration block, the warnings, and whether any was found."""
+    warnings: list[ParseWarning] = []
+    papers: list[Paper] = []
+    found_data = False
+    for node in soup.find_all(attrs={"data-target": True}):
+        target = node.get("data-target")
+        raw = node.get("data-props") or node.get("props")
+        if target not in ("DailyPapers", "PaperContent") or raw is None:
+            continue
+        found_data = True
+        try:
+            props = json.loads(raw)
+        except ValueError as err:
+            warnings.append(ParseWarning(source, node.sourceline, f"{target} data is not valid JSON ({err}): "
+                                                                  "reading the page's cards instead"))
+            found_data = False
+            continue
+        papers.extend(_papers_from_props(props, target, source, node.sourceline, warnings))
+    return papers, warnings, found_data
 
 
 def _papers_from_props(props: Any, target: str, source: str, line: int | None,

@@ -61,6 +61,13 @@ def _marked_line(line: str, refs: dict[str, str]) -> tuple[str, list[LinkRef]]:
     return out, links
 
 
+def _only_link_text(line: str, links: list[LinkRef]) -> bool:
+    rest = line
+    for link in sorted(links, key=lambda link: len(link.text), reverse=True):
+        rest = rest.replace(link.text, " ") if link.text else rest
+    return not any(ch.isalpha() for ch in rest)
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of a text dump: paragraphs split on blank lines, links from markers or from URL lines."""
     body, refs = _references(text.split("\n"))
@@ -84,6 +91,8 @@ def text_blocks(text: str) -> list[Block]:
             continue
         if current is not None and BARE_NUMBER.match(line):
             current = None  # an upvote count glued under the previous card's text belongs to the next card
+        elif current is not None and links and _only_link_text(line, links):
+            current = None  # a line of nothing but links (a title, a menu) is not the paragraph above going on
         if current is None:
             current = Block(number, [], [])
             blocks.append(current)
