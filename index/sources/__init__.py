@@ -26,7 +26,7 @@ __all__ = ["parse_source", "open_source", "detect_format", "source_format", "dec
 
 Progress = Callable[[int, int, str], None]
 FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex", "html", "markdown", "text_dump", "notebook",
-           "paper_page")
+           "paper_page", "text_cards")
 # Whole-document formats are parsed in memory: a bound keeps one crafted file from exhausting it. Line-based
 # pages are read line by line instead, each line cut at a bound (a real page's longest line is an abstract).
 MAX_DOCUMENT_BYTES = 64 << 20
@@ -74,7 +74,7 @@ def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResu
         result = parse_daily_page(text, source, year=year)
     elif fmt == "html":
         result = parse_html(text, source, year=year)
-    elif fmt in ("markdown", "text_dump", "notebook", "paper_page"):
+    elif fmt in ("markdown", "text_dump", "notebook", "paper_page", "text_cards"):
         # A converter that keeps raw HTML (pandoc) keeps the page's own data: read it exactly when it is there.
         result = page_data_papers(text, source) or parse_capture(text, source, fmt, year=year)
     elif fmt == "hf_json":

@@ -27,6 +27,7 @@ KIND_NAMES = {
     "text_dump": "a text browser's dump (numbered links)",
     "notebook": "a text export with links on their own lines",
     "paper_page": "a paper page saved as text",
+    "text_cards": "a text copy of a page without its links",
 }
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _MD_LINK = re.compile(r"\]\((?:https?://|/)[^)\s]*\)")
@@ -36,6 +37,9 @@ _ARXIV_LINE = re.compile(r"^\s*(?:\[\d+\])?arxiv:\s*\d{4}\.\d{4,5}", re.IGNORECA
 _URL_DATE = re.compile(r"/papers/(?:date/)?(\d{4}-\d{2}-\d{2})")
 _SUBMITTED = re.compile(r"^submitted by\s+(.+?)(?:\s+on\s+\w+ \d{1,2}(?:, \d{4})?)?$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# A card's own detail lines ("· 9 authors", "Submitted by ..."): a page that lost its links still has them.
+_CARD_DETAIL_LINE = re.compile(r"^\s*(?:[-*•]\s+)?(?:·\s*)?(?:\d[\d,]*\s+authors?|submitted by\s+\S.*)\s*$",
+                               re.IGNORECASE | re.MULTILINE)
 
 
 def capture_kind(text: str) -> str | None:
@@ -50,6 +54,8 @@ def capture_kind(text: str) -> str | None:
         return "notebook"
     if _ARXIV_LINE.search(head) and "abstract" in head.casefold():
         return "paper_page"
+    if len(_CARD_DETAIL_LINE.findall(head)) >= 2:
+        return "text_cards"
     return None
 
 
@@ -58,7 +64,7 @@ def parse_capture(text: str, source: str, kind: str, year: int | None = None) ->
     if kind == "markdown":
         blocks, info = markdown_blocks(text)
     else:
-        blocks, info = text_blocks(text), PageInfo()
+        blocks, info = text_blocks(text, lost_links=kind == "text_cards"), PageInfo()
     return papers_from_blocks(blocks, info, source, kind, year)
 
 

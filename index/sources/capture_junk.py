@@ -38,6 +38,7 @@ _WORD = re.compile(r"[^\W\d_]")
 # Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
 _FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
 _FULL_STOP_BREAK_SPLIT = re.compile(r"(?<=[a-z]\.)\s+(?=[A-Z(])")
+_CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 TITLE_MAX = 400
 TITLE_MAX_WORDS = 40
 
@@ -84,6 +85,17 @@ def _sentences(text: str) -> bool:
     words = [word for sentence in _FULL_STOP_BREAK_SPLIT.split(text) for word in sentence.split()[1:]]
     lower = [word for word in words if word[:1].islower()]
     return len(words) >= 6 and len(lower) >= 0.6 * len(words)
+
+
+def is_chrome_line(line: str) -> bool:
+    """A line of nothing but page chrome, also when a text copy ran the menu's words together
+    ("TOSPrivacyAboutJobs"): it ends the paragraph above rather than going on with it."""
+    text = line.strip()
+    if text.casefold() in CHROME:
+        return True
+    words = _CAMEL_WORD.findall(text)
+    return (len(words) >= 2 and "".join(words) == re.sub(r"[\W_]", "", text)
+            and all(word.casefold() in CHROME for word in words))
 
 
 def prose_problem(text: str) -> str | None:
