@@ -35,7 +35,7 @@ class Entry:
     single_page: bool = False
 
 
-def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str] | None:
+def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str | None] | None:
     """(title, arXiv id) when the block starts with a link to a paper page whose text is a real title."""
     if not block.lines:
         return None
@@ -51,7 +51,10 @@ def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str] | N
                              == 0 and not block.text.endswith(".")):
             title = block.text if block.text.startswith(title) else title
         if title_problem(title, names) is None:
-            return title, paper_id
+            ids = {found for other in block.links if other.text == link.text
+                   and (found := paper_id_from_url(other.url))}
+            # The same title linking to two papers (a stray link under it): which one is not known, so neither.
+            return title, paper_id if len(ids) <= 1 else None
     return None
 
 

@@ -23,9 +23,12 @@ _DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.
 _UPVOTES = re.compile(r"^(?:upvote\s+)?(\d[\d,]*)(?:\s+upvotes?)?$", re.IGNORECASE)
 _COUNT = re.compile(r"\b(\d[\d,]*)\s+(authors?|comments?)\b", re.IGNORECASE)
 _STARS = re.compile(r"github\s+([\d.,]+)\s*([km]?)\b", re.IGNORECASE)
-_DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote\b|arxiv page$|view pdf\b|project page$|"
+_DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote(?:\s+\d[\d,]*)?$|arxiv page$|view pdf$|"
+                     r"project page$|"
                      r"(?:link:\s*)?github(?:\s+[\d.,]+[km]?)?$|·|\d[\d,]*$|\d[\d,]*\s+(?:authors?|comments?)\b)",
                      re.IGNORECASE)
+_CARD_DETAIL = re.compile(r"^(?:\d[\d,]*\s+authors?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                          r"\s+\d{1,2}(?:,?\s+\d{4})?$)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _AI_MARK = "ai-generated summary"
 # lynx runs a link's text on to the end of the line: "[11]Google Aug 20, 2026" names the organisation "Google".
@@ -34,6 +37,7 @@ _TRAILING_DATE = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
                             r"(?:\s+\d{4})?\s*$", re.IGNORECASE)
 _STOP_SECTIONS = ("community", "models citing", "datasets citing", "spaces citing", "collections including")
 SUMMARY_MAX_WORDS = 70
+DETAIL_MAX_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -80,7 +84,14 @@ def _stars(text: str) -> int | None:
 
 
 def _is_detail(line: str) -> bool:
-    return bool(_DETAIL.match(line.strip())) or bool(_DATE.fullmatch(line.strip()))
+    """A card detail line. One led by a word ("Upvote", "Submitted by") is short: a wrapped abstract's line may
+    start with the same word ("upvote.", "submitted by the authors of ...")."""
+    text = line.strip()
+    if text.lower().startswith(("authors:", "author:")):
+        return True
+    if _DETAIL.match(text):
+        return not text[:1].isalpha() or (len(text.split()) <= DETAIL_MAX_WORDS and not text.endswith("."))
+    return bool(_DATE.fullmatch(text))
 
 
 def _only_links(line: str, labels: list[str]) -> bool:
@@ -183,6 +194,28 @@ def _section(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _first_card_prose(blocks: list[Block]) -> list[Block]:
+    """The prose blocks of the entry's own card: those before another card's details (authors, date) follow
+    its prose. Why: a card whose title was lost (a damaged or cut capture) would otherwise give its abstract to
+    the card above, glued to that card's own."""
+    prose: list[Block] = []
+    closed = False  # the card's details came after its prose: more prose is another card's
+    for block in blocks:
+        details = [i for i, line in enumerate(block.lines)
+                   if any(_CARD_DETAIL.match(part.strip()) for part in line.split("·"))]
+        if text := prose_of(block):
+            if closed:
+                break
+            if not prose or prose_of(prose[-1]) != text:  # a paragraph shown twice in a row is one
+                prose.append(block)
+            first_prose = next((i for i, line in enumerate(block.lines) if line.strip() and line.strip() in text),
+                               len(block.lines))
+            closed = any(i > first_prose for i in details)
+        elif prose and details:
+            break
+    return prose
+
+
 def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -> EntryFields:
     """Every field the entry's card shows, prose sorted into abstract and AI summary."""
     fields = EntryFields(arxiv_id=entry.arxiv_id)
@@ -202,7 +235,7 @@ def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -
         prose = [b for b in split[1] if prose_of(b)]
         fields.abstract = " ".join(prose_of(b) for b in prose)
     else:
-        prose = [b for b in prose_area if prose_of(b)]
+        prose = _first_card_prose(prose_area)
         texts = [prose_of(b) for b in prose]
         short = [t for t in texts if is_one_sentence(t)]
         long = [t for t in texts if not is_one_sentence(t)]

@@ -25,8 +25,9 @@ CHROME = frozenset(s.casefold() for s in (
 ))
 _CHROME_PREFIX = re.compile(
     r"^[\s·•|]*(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"
-    r"spaces citing|collections including|cite arxiv|page title:|url:|\d+ (?:authors?|comments?|upvotes?)\b)",
+    r"spaces citing|collections including|cite arxiv|page title:|url:|visible links|hidden links|references:|\d+ (?:authors?|comments?|upvotes?)\b)",
     re.IGNORECASE)
+_URL_PIECE = re.compile(r"\w/\d{4}\.\d{4,5}\b|\.(?:com|org|net|io|co|ai)/", re.IGNORECASE)  # "pers/2410.10000)"
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
 _MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$",
                      re.IGNORECASE)
@@ -52,13 +53,13 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
     folded = text.casefold().rstrip(":")
     if not text:
         return "empty title"
-    if _URLISH.search(text):
+    if _URLISH.search(text) or _URL_PIECE.search(text):
         return "title is a URL"
     if _MARKUP.search(text) or (not plain_text and text.count("[") != text.count("]")):
         return "title is a Markdown or HTML fragment"
     if _NUMBERISH.match(text):
         return "title is a number"
-    if folded in CHROME or _CHROME_PREFIX.match(text):
+    if folded in CHROME or _CHROME_PREFIX.match(text) or is_chrome_line(text):
         return "title is page chrome"
     if _DATEISH.match(text):
         return "title is a date"
