@@ -62,6 +62,7 @@ class PageInfo:
     title: str | None = None
     date: str | None = None  # YYYY-MM-DD when the capture says when it was made or which day it lists
     year: int | None = None
+    context: str | None = None  # the page it is ("day 2024-05-27", "trending", ...: see ``page_context``)
 
 
 def join_wrapped(lines: list[str]) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .capture_blocks import Block, PageInfo, join_wrapped, paper_id_from_url
+from .capture_blocks import BARE_NUMBER, Block, PageInfo, join_wrapped, paper_id_from_url
 from .capture_entries import Entry
 from .capture_junk import prose_problem
 
@@ -27,7 +27,7 @@ _DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote(?:\s+\
                      r"project page$|"
                      r"(?:link:\s*)?github(?:\s+[\d.,]+[km]?)?$|·|\d[\d,]*$|\d[\d,]*\s+(?:authors?|comments?)\b)",
                      re.IGNORECASE)
-_CARD_DETAIL = re.compile(r"^(?:\d[\d,]*\s+authors?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_CARD_DETAIL = re.compile(r"^(?:\d[\d,]*\s+(?:authors?|comments?)\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                           r"\s+\d{1,2}(?:,?\s+\d{4})?$)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _AI_MARK = "ai-generated summary"
@@ -56,6 +56,7 @@ class EntryFields:
     arxiv_id: str | None = None
     extra_links: list[str] = field(default_factory=list)
     author_count: int | None = None
+    comments: int | None = None
 
     @property
     def has_card_details(self) -> bool:
@@ -136,8 +137,12 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
             fields.authors = [a.strip() for a in listed.split(",") if a.strip()]
             break
         for part in (p.strip() for p in line.split("·")):
-            if (m := _COUNT.search(part)) and m.group(2).lower().startswith("author"):
-                fields.author_count = int(m.group(1).replace(",", ""))
+            if m := _COUNT.search(part):
+                count = int(m.group(1).replace(",", ""))
+                if m.group(2).lower().startswith("author"):
+                    fields.author_count = count
+                elif fields.comments is None:
+                    fields.comments = count
             if fields.upvotes is None and (m := _UPVOTES.match(part)):
                 fields.upvotes = int(m.group(1).replace(",", ""))
             elif fields.published is None and _DATE.search(part) and not part.lower().startswith("submitted"):
@@ -148,7 +153,9 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
         parts = urlsplit(link.url)
         host = (parts.hostname or "").lower().removeprefix("www.")
         segments = [s for s in parts.path.split("/") if s]
-        if host == "github.com" and len(segments) >= 2 and fields.github_repo is None:
+        if parts.fragment == "community" and fields.comments is None and BARE_NUMBER.match(link.text.strip()):
+            fields.comments = int(link.text.strip().replace(",", ""))  # the comment icon's count, linked
+        elif host == "github.com" and len(segments) >= 2 and fields.github_repo is None:
             fields.github_repo = link.url
             fields.github_stars = _stars(link.text)
         elif fields.arxiv_id is None and (paper_id := paper_id_from_url(link.url)):
@@ -195,7 +202,7 @@ def _section(blocks: list[Block]) -> list[Block]:
 
 
 def _first_card_prose(blocks: list[Block]) -> list[Block]:
-    """The prose blocks of the entry's own card: those before another card's details (authors, date) follow
+    """The prose blocks of the entry's own card: those before another card's details (authors, date, comments) follow
     its prose. Why: a card whose title was lost (a damaged or cut capture) would otherwise give its abstract to
     the card above, glued to that card's own."""
     prose: list[Block] = []

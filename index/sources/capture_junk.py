@@ -31,6 +31,7 @@ _URL_PIECE = re.compile(r"\w/\d{4}\.\d{4,5}\b|\.(?:com|org|net|io|co|ai)/", re.I
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
 _MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$",
                      re.IGNORECASE)
+_IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif)\b|!\(", re.IGNORECASE)  # "!(x.png)": a broken image
 _NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
 _DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
                       re.IGNORECASE)
@@ -55,7 +56,7 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "empty title"
     if _URLISH.search(text) or _URL_PIECE.search(text):
         return "title is a URL"
-    if _MARKUP.search(text) or (not plain_text and text.count("[") != text.count("]")):
+    if _MARKUP.search(text) or _IMAGE_NAME.search(text) or (not plain_text and text.count("[") != text.count("]")):
         return "title is a Markdown or HTML fragment"
     if _NUMBERISH.match(text):
         return "title is a number"
@@ -69,6 +70,8 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "title has no words"
     if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or _sentences(text):
         return "title reads as prose, not a title"
+    if _exclaimed(text):
+        return "title reads as a comment, not a title"
     return None
 
 
@@ -97,6 +100,13 @@ def is_chrome_line(line: str) -> bool:
     words = _CAMEL_WORD.findall(text)
     return (len(words) >= 2 and "".join(words) == re.sub(r"[\W_]", "", text)
             and all(word.casefold() in CHROME for word in words))
+
+
+def _exclaimed(text: str) -> bool:
+    """A short exclamation in sentence case ("Great work, congrats!"): a comment under a paper, not a title
+    (titles that end in "!" are in title case: "Riddle Me This!")."""
+    words = [word for word in text.rstrip("!").split() if word[:1].isalpha()]
+    return text.endswith("!") and len(words) >= 2 and all(word[:1].islower() for word in words[1:])
 
 
 def prose_problem(text: str) -> str | None:

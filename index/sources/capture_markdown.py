@@ -41,6 +41,7 @@ _PANDOC_ESCAPE = re.compile(r"\\([ !-/:-@\[-`{-~])")
 _PANDOC_HINT = re.compile(r"^:::|\]\{[.#][\w-]", re.MULTILINE)
 _MAX_LINK_LINES = 6  # an unclosed "[" in running text must not swallow the paragraphs after it
 _RAW_HTML_LINK = re.compile(r"<(?:a\s[^>]*\bhref|img\b)", re.IGNORECASE)
+_CLOSER_TAIL = re.compile(r"\[[^\]\s]*\]|\([^)\s]*\)")
 _OPEN_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
 _ANCHOR_OPEN = re.compile(r"<a\b", re.IGNORECASE)
 _ANCHOR_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
@@ -71,6 +72,27 @@ def _raw_html_links(text: str) -> str:
     return str(soup)
 
 
+def _drop_orphan_closers(text: str) -> str:
+    """The end of a link whose text began lines above, beyond reach (a list of avatars inside the link):
+    ``· 9 authors][15]`` or ``...](/papers/x)``; the closer goes so the links after it on the line are read."""
+    depth = 0
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif ch == "]" and (m := _CLOSER_TAIL.match(text, index + 1)):
+            text = text[:index] + text[m.end():]
+            continue
+        index += 1
+    return text
+
+
 def _open_html(text: str) -> bool:
     """Raw HTML that goes on over the next line: a tag not closed yet, or an anchor whose ``</a>`` is below."""
     return bool(_OPEN_TAG.search(text)) or len(_ANCHOR_OPEN.findall(text)) > len(_ANCHOR_CLOSE.findall(text))
@@ -79,7 +101,7 @@ def _open_html(text: str) -> bool:
 def inline_text(text: str, refs: dict[str, str], escape: re.Pattern[str] = _ESCAPE) -> tuple[str, list[LinkRef]]:
     """One logical line of Markdown as plain text plus its links (images dropped, references resolved)."""
     links: list[LinkRef] = []
-    text = _IMAGE.sub("", _raw_html_links(text))
+    text = _drop_orphan_closers(_IMAGE.sub("", _raw_html_links(text)))
     text = _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", text)
 
     def link(m: re.Match[str]) -> str:
