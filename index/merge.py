@@ -57,17 +57,10 @@ def merge_papers(records: Sequence[Paper]) -> Paper:
 
 
 def _latest_comments(records: Sequence[Paper]) -> int | None:
-    """The comment count of the latest capture: the record whose page is the latest dated one, else the record
-    added last. Why not the highest: comments can be deleted, and an old page's count is simply older."""
-    counted = [(index, r) for index, r in enumerate(records) if r.comments is not None]
-    if not counted:
-        return None
-
-    def when(item: tuple[int, Paper]) -> tuple[str, int]:
-        dated = [page.listed for page in item[1].pages if page.listed and len(page.listed) == 10]
-        return max(dated, default=""), item[0]
-
-    return max(counted, key=when)[1].comments
+    """The comment count of the latest capture: records come in the order their sources were added (a changed
+    source is stored again, so it counts as new). Why not the highest: comments can be deleted; why not the
+    latest listing date: a week's page saved today lists last week's days, yet its count is today's."""
+    return next((r.comments for r in reversed(records) if r.comments is not None), None)
 
 
 def _most_precise_earliest(dates: list[str]) -> str | None:

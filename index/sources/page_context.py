@@ -13,6 +13,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..clean import strip_control
+
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERIOD_PATH = re.compile(r"^/papers/(date|week|month)/([\w-]{4,12})/?$")
 _PAPER_PATH = re.compile(r"^/papers/\d{4}\.\d{4,5}(?:v\d+)?/?$")
@@ -40,8 +42,8 @@ def context_from_url(url: str | None) -> str | None:
         return f"{_PERIOD_NAMES[m.group(1)]} {m.group(2)}"
     if path == "/papers/trending":
         return "trending"
-    if path in ("/papers", "/papers/search") and query.get("q"):
-        return f"search: {' '.join(query['q'][0].split())}"
+    if path in ("/papers", "/papers/search") and (words := " ".join(strip_control(query.get("q", [""])[0]).split())):
+        return f"search: {words}"
     if path == "/papers" and query.get("date"):
         return day_context(query["date"][0])
     if _PAPER_PATH.match(path):
@@ -54,8 +56,8 @@ def context_from_props(props: dict[str, Any], target: str) -> str | None:
     if target == "PaperContent":
         return "paper page"
     query = props.get("query")
-    if isinstance(query, str) and query.strip():
-        return f"search: {' '.join(query.split())}"
+    if isinstance(query, str) and (words := " ".join(strip_control(query).split())):
+        return f"search: {words}"
     period, when = props.get("periodType"), props.get("dateString")
     if not isinstance(when, str) or not when.strip():
         return None
