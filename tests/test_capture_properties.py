@@ -187,3 +187,26 @@ def test_a_lynx_dump_that_lost_its_link_list_gives_its_cards_not_abstract_lines(
     text = damage(lynx_like(items), ("drop_links",))
     result = parse_source(text.encode(), "lynx-nolist.txt")
     assert sorted((p.title, p.abstract) for p in result.papers) == sorted((t, a) for t, a, _ in items)
+
+
+compound = st.builds(lambda a, b: f"{a}-{b}", word, word)
+spaced_hyphen = st.builds(lambda a, b: f"{a}- {b}", word, word)  # the text's own odd space ("single- turn")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(st.one_of(word, word, compound, spaced_hyphen), min_size=30, max_size=120), st.integers(30, 90),
+       st.booleans())
+def test_wrapped_prose_is_joined_back_exactly(words, width: int, breaks_at_hyphens: bool) -> None:
+    """A paragraph wrapped by a tool that breaks after hyphens (textwrap, as html2text) or only at spaces
+    (pandoc, lynx, w3m) comes back as written, hyphens and spaces included, once the capture shows which."""
+    from paperdeck.index.sources.capture_blocks import join_wrapped, wraps_at_spaces_only
+    from paperdeck.index.sources.capture_text import text_blocks
+
+    text = " ".join(words)
+    lines = textwrap.wrap(text, width, break_on_hyphens=breaks_at_hyphens, break_long_words=False)
+    if breaks_at_hyphens:
+        assume("- " not in text)  # after a hyphen that ends a line, textwrap's output cannot tell
+    else:
+        assume(wraps_at_spaces_only(lines))  # the capture must show it: a compound kept whole where it could split
+    [block] = text_blocks("\n".join(lines))
+    assert join_wrapped(block.lines) == text

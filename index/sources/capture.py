@@ -58,7 +58,7 @@ def capture_kind(text: str) -> str | None:
         return "notebook"
     if _ARXIV_LINE.search(head) and "abstract" in head.casefold():
         return "paper_page"
-    if len(_CARD_DETAIL_LINE.findall(head)) >= 2:
+    if _CARD_DETAIL_LINE.search(head):  # the seeds' plain copies never show these lines
         return "text_cards"
     return None
 
