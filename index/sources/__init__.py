@@ -63,7 +63,8 @@ def detect_format(head: str) -> str:
 def source_format(text: str) -> str:
     """The format of a whole decoded file (what ``parse_source`` reads it as)."""
     fmt = detect_format(text[:16384])
-    return (capture_kind(text) or fmt) if fmt == "daily_page" else fmt
+    # A text browser's link list is at the end: a dump whose head looks like a copy without links may have one.
+    return (capture_kind(text) or fmt) if fmt in ("daily_page", "text_cards") else fmt
 
 
 def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResult:

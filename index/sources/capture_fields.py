@@ -129,8 +129,8 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
     prose = prose_of(block)
     details = []
     for index, line in enumerate(block.lines):
-        if prose and not _is_detail(line) and line.strip() in prose:
-            continue
+        if (prose and not _is_detail(line) and line.strip() in prose) or line.lstrip().startswith("|"):
+            continue  # prose, or a table row: a document's table that quotes "· 9 authors" is not a card
         details.append(line)
         if line.lower().startswith("authors:"):  # the list may wrap over the block's remaining lines
             listed = join_wrapped(block.lines[index:])[8:]
