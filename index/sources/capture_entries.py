@@ -126,10 +126,11 @@ def _is_pre_title_detail(block: Block) -> bool:
     return len(block.lines) == 1 and bool(BARE_NUMBER.match(block.lines[0]))
 
 
-def _is_title_block(block: Block, names: frozenset[str]) -> bool:
+def is_title_block(block: Block, names: frozenset[str]) -> bool:
     """A block that can be a card's title in a copy without links: a few lines, title-like, not a detail."""
     return (0 < len(block.lines) <= TITLE_MAX_LINES and not block.heading
-            and not _CARD_START.match(block.lines[0].strip()) and not _is_pre_title_detail(block)
+            and not any(_CARD_START.match(part.strip()) for line in block.lines for part in line.split("·"))
+            and not _is_pre_title_detail(block)
             and title_problem(block.text, names, plain_text=True) is None)
 
 
@@ -146,7 +147,7 @@ def _segment_on_details(blocks: list[Block], names: frozenset[str]) -> list[Entr
     for index, block in enumerate(blocks):
         previous = blocks[index - 1] if index else None
         if (previous is not None and block.lines and _CARD_START.match(block.lines[0].strip())
-                and _is_title_block(previous, names)):
+                and is_title_block(previous, names)):
             pool = current.blocks if current else loose
             if pool and pool[-1] is previous:
                 pool.pop()

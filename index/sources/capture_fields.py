@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .capture_blocks import BARE_NUMBER, Block, PageInfo, join_wrapped, paper_id_from_url
-from .capture_entries import Entry
+from .capture_entries import Entry, is_title_block
 from .capture_junk import prose_problem
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -38,6 +38,7 @@ _TRAILING_DATE = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
 _STOP_SECTIONS = ("community", "models citing", "datasets citing", "spaces citing", "collections including")
 SUMMARY_MAX_WORDS = 70
 DETAIL_MAX_WORDS = 8
+LINK_LABEL_MAX_WORDS = 6
 
 
 @dataclass(slots=True)
@@ -159,7 +160,9 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
             fields.github_repo = link.url
             fields.github_stars = _stars(link.text)
         elif fields.arxiv_id is None and (paper_id := paper_id_from_url(link.url)):
-            fields.arxiv_id = paper_id
+            # A card's own paper link is a label ("arXiv Page", a thumbnail); a URL a notebook export hung on a
+            # whole paragraph is that paragraph's, and may be the next card's whose title was lost.
+            fields.arxiv_id = paper_id if len(link.text.split()) <= LINK_LABEL_MAX_WORDS else None
         elif link.text.casefold() == "project page" and host:
             fields.project_page = link.url
         elif before_prose and fields.organization is None and host == "huggingface.co" and len(segments) == 1:
@@ -223,18 +226,30 @@ def _first_card_prose(blocks: list[Block]) -> list[Block]:
     return prose
 
 
+def _own_blocks(blocks: list[Block], names: frozenset[str]) -> list[Block]:
+    """The entry's blocks up to a title-like block of its own after the prose: beyond it is a card whose title
+    was not recognised (no detail right under it), and its links, counts and ids are not this paper's."""
+    seen_prose = False
+    for index, block in enumerate(blocks):
+        if seen_prose and is_title_block(block, names):
+            return blocks[:index]
+        seen_prose = seen_prose or bool(prose_of(block))
+    return blocks
+
+
 def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -> EntryFields:
     """Every field the entry's card shows, prose sorted into abstract and AI summary."""
     fields = EntryFields(arxiv_id=entry.arxiv_id)
     before_prose = True
-    for index, block in enumerate(entry.blocks):
+    blocks = entry.blocks if entry.single_page else _own_blocks(entry.blocks, names)
+    for index, block in enumerate(blocks):
         _read_details(block, fields, info.year, before_prose, names)
         before_prose = before_prose and not prose_of(block)
-        if block.text.strip().casefold() == "authors:" and index + 1 < len(entry.blocks):
+        if block.text.strip().casefold() == "authors:" and index + 1 < len(blocks):
             # "Authors:" alone, the names in the block after it (one per line, or linked and comma-separated)
-            following = entry.blocks[index + 1].text
+            following = blocks[index + 1].text
             fields.authors = [a.strip() for a in following.split(",") if a.strip()]
-    prose_area = _section(entry.blocks) if entry.single_page else entry.blocks
+    prose_area = _section(entry.blocks) if entry.single_page else blocks
     split = _split_ai_mark(prose_area)
     if split is not None:
         summary = [prose_of(b) for b in split[0] if prose_of(b)]
