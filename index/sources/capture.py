@@ -37,6 +37,7 @@ _PAPER_URL_LINE = re.compile(r"^\s*<?https?://(?:www\.)?(?:huggingface\.co/paper
 _ARXIV_LINE = re.compile(r"^\s*(?:\[\d+\])?arxiv:\s*\d{4}\.\d{4,5}", re.IGNORECASE | re.MULTILINE)
 _URL_DATE = re.compile(r"/papers/(?:date/)?(\d{4}-\d{2}-\d{2})")
 _SUBMITTED = re.compile(r"^submitted by\s+(.+?)(?:\s+on\s+\w+ \d{1,2}(?:, \d{4})?)?$", re.IGNORECASE)
+_LOST_MARKER = re.compile(r"^\s*\[\d+\]\S", re.MULTILINE)
 _GLUED_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _DATE_TEXT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?\b",
                         re.IGNORECASE)
@@ -58,8 +59,8 @@ def capture_kind(text: str) -> str | None:
         return "notebook"
     if _ARXIV_LINE.search(head) and "abstract" in head.casefold():
         return "paper_page"
-    if _CARD_DETAIL_LINE.search(head):  # the seeds' plain copies never show these lines
-        return "text_cards"
+    if _CARD_DETAIL_LINE.search(head) or len(_LOST_MARKER.findall(head)) >= 2:
+        return "text_cards"  # the seeds' plain copies never show card details or a text browser's "[12]" marks
     return None
 
 

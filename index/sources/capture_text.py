@@ -15,6 +15,7 @@ from .capture_blocks import (BARE_NUMBER, BULLET, Block, LinkRef, absolute_url, 
                              wraps_at_spaces_only)
 
 _REFERENCES = re.compile(r"^\s*References:?\s*$")
+_LINKS_HEADING = re.compile(r"^\s*Visible links:?\s*$")  # what is left of lynx's list when its heading was cut
 _REF_LINE = re.compile(r"^\s*\[?(\d+)[\].]\s+(\S.*?)\s*$")
 _MARKER = re.compile(r"\[(\d+)\]")
 _ONLY_BRACKETS = re.compile(r"^(?:\s*\[[^\]]*\]\s*|\s*[*•+-]\s*)+$")
@@ -23,13 +24,18 @@ _URL_LINE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
 _LOST_LINK = re.compile(r"\[\d+\](?=\S)|\[\s*\]\s?")
 
 
+def _list_starts(lines: list[str]) -> list[int]:
+    """Where a text browser's link list may start, last "References" first, else a bare "Visible links"."""
+    heads = [i for i in range(len(lines) - 1, -1, -1) if _REFERENCES.match(lines[i])]
+    return heads or [i for i in range(len(lines) - 1, -1, -1) if _LINKS_HEADING.match(lines[i])]
+
+
 def has_reference_list(text: str) -> bool:
     """A text browser's dump: a ``References`` heading followed by numbered URLs, and ``[N]`` markers."""
     lines = text.split("\n")
-    for index in range(len(lines) - 1, -1, -1):
-        if _REFERENCES.match(lines[index]):
-            following = [line for line in lines[index + 1: index + 12] if _REF_LINE.match(line)]
-            return len(following) >= 2 and bool(_MARKER.search("\n".join(lines[:index])))
+    for index in _list_starts(lines)[:1]:
+        following = [line for line in lines[index + 1: index + 12] if _REF_LINE.match(line)]
+        return len(following) >= 2 and bool(_MARKER.search("\n".join(lines[:index])))
     return False
 
 
@@ -40,11 +46,10 @@ def url_lines(text: str) -> int:
 
 def _references(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """The body without the trailing reference list, and the list as number -> URL."""
-    for index in range(len(lines) - 1, -1, -1):
-        if _REFERENCES.match(lines[index]):
-            refs = {m.group(1): m.group(2) for line in lines[index + 1:] if (m := _REF_LINE.match(line))}
-            if refs:
-                return lines[:index], refs
+    for index in _list_starts(lines):
+        refs = {m.group(1): m.group(2) for line in lines[index + 1:] if (m := _REF_LINE.match(line))}
+        if refs:
+            return lines[:index], refs
     return lines, {}
 
 
