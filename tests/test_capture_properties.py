@@ -160,11 +160,11 @@ def mutate(text: str, mutations: list[tuple[str, int, str]]) -> str:
        st.lists(paragraph_damage, max_size=8), st.lists(capture_damage, max_size=3))
 def test_mangled_captures_never_let_junk_through(items, family: str, mutations, damages) -> None:
     render = trending_like if family == "trending" else RENDERERS[family]
-    text = mutate(render(items), mutations)
+    mangled = mutate(render(items), mutations)
     for how in damages:
-        text = damage(text, how)
+        mangled = damage(mangled, how)
     try:
-        result = parse_source(text.encode(), "mangled.md")
+        result = parse_source(mangled.encode(), "mangled.md")
     except SourceRejected as err:
         assert "\n" not in err.reason
         return
@@ -178,9 +178,9 @@ def test_mangled_captures_never_let_junk_through(items, family: str, mutations, 
         assert not paper.abstract or any(a.startswith(paper.abstract.rstrip(".")[:200]) for a in abstracts)
         if family == "notebook":
             # A notebook export's URL belongs to whatever text sits above it: with a card's title and its own URL
-            # deleted, the next card's URL under this card's details reads as this card's. The input says no
-            # more than that, so only this holds: the id is one of the page's, never invented.
-            assert paper.arxiv_id is None or paper.arxiv_id in {pid for _, _, pid in items}
+            # deleted, the next card's URL (or a stray one) under it reads as this card's. The input says no
+            # more than that, so only this holds: the id is one the capture shows, never invented.
+            assert paper.arxiv_id is None or paper.arxiv_id in mangled
         else:
             assert paper.arxiv_id is None or (paper.arxiv_id, paper.title) in pairs
 
