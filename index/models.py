@@ -28,6 +28,9 @@ class PageSeen:
     source: str
     listed: str | None = None  # "MM-DD": the pages carry month and day only, never a year
     line: int | None = None
+    # Which page it was: "day 2024-05-27", "week 2024-W22", "month 2024-05", "trending", "search: <query>",
+    # "paper page"; None when the source does not say (the seeds' copies, metadata files).
+    context: str | None = None
 
 
 @dataclass(slots=True)
@@ -51,6 +54,7 @@ class Paper:
     ai_summary: str | None = None
     keywords: list[str] = field(default_factory=list)
     journal_ref: str | None = None
+    comments: int | None = None  # the community's comment count, as the latest capture showed it
 
     @property
     def code_urls(self) -> list[str]:
@@ -64,6 +68,11 @@ class Paper:
     @property
     def listed_dates(self) -> list[str]:
         return sorted({page.listed for page in self.pages if page.listed})
+
+    @property
+    def seen_on(self) -> list[str]:
+        """The pages the paper was seen on (listing day or period, trending, a search), first-seen order."""
+        return list(dict.fromkeys(page.context for page in self.pages if page.context))
 
     @property
     def link_hosts(self) -> list[str]:
@@ -116,7 +125,7 @@ def _plain(value: Any) -> Any:
 
 
 _OPTIONAL_FIELDS = ("arxiv_id", "authors", "categories", "published", "upvotes", "doi", "organization",
-                    "github_stars", "ai_summary", "keywords", "journal_ref")
+                    "github_stars", "ai_summary", "keywords", "journal_ref", "comments")
 
 
 @dataclass(frozen=True, slots=True)
