@@ -104,6 +104,11 @@ def parse_here(source: SourceFile, year: int | None, progress: Progress | None) 
         return err
 
 
+def worker_processes() -> int:
+    """Processes a large write may use: the cores, at most ``PAPERDECK_INDEX_PROCS`` (default 2)."""
+    return min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
+
+
 def _size(source: SourceFile) -> int:
     if source.data is not None:
         return len(source.data)
@@ -116,7 +121,7 @@ def _size(source: SourceFile) -> int:
 def parsed_in_order(sources: list[SourceFile], year: int | None,
                     progress: Progress | None = None) -> Iterator[tuple[SourceFile, Outcome]]:
     """Each source with its papers and warnings, or the ``SourceRejected``/``OSError`` its parse raised."""
-    procs = min(os.cpu_count() or 1, int(os.environ.get("PAPERDECK_INDEX_PROCS", "2")))
+    procs = worker_processes()
     small = [s for s in sources if _size(s) <= IN_MEMORY_LIMIT]
     if procs < 2 or len(small) < PARSE_AHEAD_FILES or threading.active_count() > 1:
         for source in sources:

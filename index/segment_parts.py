@@ -32,7 +32,11 @@ PART_SIZE = 20_000  # papers per segment in a large write: bounds the writer's m
 class SegmentParts:
     """Documents added here are written ``PART_SIZE`` at a time into part indexes beside ``directory``."""
 
-    def __init__(self, directory: Path, schema, indexname: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, directory: Path, schema, indexname: str,  # type: ignore[no-untyped-def]
+                 share: int = 1) -> None:
+        """``share``: how many processes write parts side by side; each writes parts that much smaller, so
+        together they hold no more than one process would."""
+        self.part_size = max(1, PART_SIZE // share)
         self.directory = directory
         self.schema = schema
         self.indexname = indexname
@@ -41,7 +45,7 @@ class SegmentParts:
         self._count = 0
 
     def add_document(self, **fields: object) -> None:
-        if self._writer is None or self._count >= PART_SIZE:
+        if self._writer is None or self._count >= self.part_size:
             self._finish_part()
             folder = self.directory.with_name(f"index.part-{os.getpid()}-{len(self.folders)}")
             shutil.rmtree(folder, ignore_errors=True)
@@ -57,12 +61,18 @@ class SegmentParts:
             writer, self._writer = self._writer, None
             writer.commit(merge=False)
 
-    def adopt(self) -> Callable[[object, list], list]:
-        """Finish the last part, move every part's segment into ``directory``; returns the merge function for
-        the library writer's ``commit(mergetype=...)``."""
+    def finish(self) -> list[Path]:
+        """Commit the last part; the part folders, in order."""
         self._finish_part()
+        return list(self.folders)
+
+    def adopt(self, more: list[Path] | None = None) -> Callable[[object, list], list]:
+        """Finish the last part, move every part's segment (these parts, then the ``more`` folders written by
+        other processes) into ``directory``; returns the merge function for the library writer's
+        ``commit(mergetype=...)``."""
+        self.folders += more or []
         segments = []
-        for folder in self.folders:
+        for folder in self.finish():
             part = windex.open_dir(str(folder), indexname=self.indexname)
             with part.reader() as reader:
                 found = [leaf.segment() for leaf, _ in reader.leaf_readers()]

@@ -365,6 +365,10 @@ class RecordStore:
                     found[key] = Paper.from_dict(json.loads(record))
         return found
 
+    def all_keys(self) -> list[str]:
+        with self._lock:
+            return [key for (key,) in self._db.execute("SELECT key FROM papers ORDER BY key")]
+
     def iter_papers(self, chunk: int = 1000) -> Iterator[Paper]:
         """Every paper in key order, read a page of rows at a time: a build iterates the whole library, and
         holding every record's JSON at once was most of a large build's memory."""

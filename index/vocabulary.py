@@ -64,6 +64,12 @@ class WordCounts:
         self.in_title |= title
         self.in_abstract |= abstract
 
+    def merge(self, other: WordCounts) -> None:
+        """Another process's counts (a share of a parallel write) added to these."""
+        self.counts.update(other.counts)
+        self.in_title |= other.in_title
+        self.in_abstract |= other.in_abstract
+
     def remove(self, words: dict[str, int]) -> None:
         """A paper's previous version: its words count one paper less (their field bits stay: a word that
         left the titles only is still offered for title prefixes, and expands to no posting there)."""

@@ -14,6 +14,27 @@ from paperdeck.index import segment_parts
 from paperdeck.index.library import Library
 from paperdeck.index.models import SearchRequest
 
+@pytest.fixture(params=["1", "2"], ids=["one process", "two processes"])
+def procs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Large writes in this process, or in two forked ones (even inside a test runner with helper threads)."""
+    from paperdeck.index import indexing, parse_ahead
+    monkeypatch.setenv("PAPERDECK_INDEX_PROCS", request.param)
+    monkeypatch.setattr(parse_ahead.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(indexing.threading, "active_count", lambda: 1)
+    real = indexing.write_shares
+    calls.clear()
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "write_shares", counted)
+    return request.param
+
+
+calls: list[object] = []  # the key lists written by forked processes in the current test
+
+
 QUERIES = ("", "attention", "sparse attention", "\"language model\"", "diffusion OR retrieval", "learn*")
 
 
@@ -41,7 +62,7 @@ def build(home: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch, part_size: 
     return found
 
 
-def test_parts_answer_exactly_as_one_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_answer_exactly_as_one_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: str) -> None:
     corpus = tmp_path / "corpus"
     write_pages(corpus, 300)
     one = build(tmp_path / "one", corpus, monkeypatch, 1_000_000)
@@ -49,12 +70,13 @@ def test_parts_answer_exactly_as_one_segment(tmp_path: Path, monkeypatch: pytest
     assert segments(tmp_path / "one") == 1
     assert segments(tmp_path / "parts") >= 10  # the seeds and the corpus, 70 papers a segment
     assert parts == one
+    assert bool(calls) == (procs == "2")  # the parts were written by two forked processes, or by this one
     assert one[""][0] == 456 + 300  # type: ignore[index]
     assert not list((tmp_path / "parts" / "cache").glob("index.part-*"))
 
 
 def test_a_failure_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           seeded_home: Path) -> None:
+                                           seeded_home: Path, procs: str) -> None:
     monkeypatch.setattr(segment_parts, "PART_SIZE", 40)
     corpus = tmp_path / "corpus"
     write_pages(corpus, 200)
@@ -63,7 +85,7 @@ def test_a_failure_half_way_changes_nothing(tmp_path: Path, monkeypatch: pytest.
 
     def failing(self, **fields):  # type: ignore[no-untyped-def]
         added.append(fields["key"])
-        if len(added) == 150:  # three parts written, the fourth under way
+        if len(added) == 90:  # two parts written, the third under way (in each process)
             raise OSError(28, "No space left on device")
         real(self, **fields)
 
