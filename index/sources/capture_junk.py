@@ -56,8 +56,9 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "empty title"
     if _URLISH.search(text) or _URL_PIECE.search(text):
         return "title is a URL"
-    if _MARKUP.search(text) or _IMAGE_NAME.search(text) or (not plain_text and text.count("[") != text.count("]")):
-        return "title is a Markdown or HTML fragment"
+    if _MARKUP.search(text) or _IMAGE_NAME.search(text) or (not plain_text and (
+            text.count("[") != text.count("]") or (text.startswith("[") and text.endswith("]")))):
+        return "title is a Markdown or HTML fragment"  # "[Title]": a link whose "(url)" the capture lost
     if _NUMBERISH.match(text):
         return "title is a number"
     if folded in CHROME or _CHROME_PREFIX.match(text) or is_chrome_line(text):
@@ -68,6 +69,8 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "title is a name from the page"
     if not _WORD.search(text):
         return "title has no words"
+    if len(text) < 2:
+        return "title is a single character (a heading cut short)"
     if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or _sentences(text):
         return "title reads as prose, not a title"
     if _exclaimed(text):
