@@ -132,3 +132,14 @@ def test_bookmarks_view_snapshot(snap_compare, three_bookmarks, size: tuple[int,
     async def run_before(pilot) -> None:
         await open_view(pilot)
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_the_palette_opens_the_bookmarks_view(three_bookmarks) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Bookmarks view")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BookmarksScreen)
