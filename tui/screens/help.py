@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -106,6 +106,7 @@ def help_sections(app_bindings: Iterable[Binding | tuple[str, ...]], screen_bind
 class HelpScreen(ModalScreen[None]):
     """A modal listing keys and syntax; its own keys show in its footer."""
 
+    CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
         *moving_keys("help", page_up="pageup,ctrl+b,b"),  # nothing to bookmark here: b pages up as in less
@@ -116,20 +117,28 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        width = min(22, max((len(keys) for _, rows in self.sections for keys, _ in rows), default=10))
-        rows: list[Content] = []
-        for place, keys in self.sections:
-            rows += [Content.styled(place, "bold $accent")]
-            rows += [Content.assemble(Content.styled(f"{key:>{width}}", "bold"), "  ", Content(text))
-                     for key, text in keys]
-            rows += [Content("")]
-        rows += [Content.styled("Search syntax", "bold $accent")]
-        rows += [Content.assemble(Content.styled(f"{example:>22}", "bold"), "  ", Content(text))
-                 for example, text in SYNTAX]
-        rows += [Content(""), Content.styled("j/k, space/b, g/G scroll this help; escape, q or ? closes it.", "dim")]
+        """Two columns (keys, what they do) in a grid, so a long description wraps under itself, not under the
+        keys; a plain-text copy of everything (``#help-text``, hidden) is what tests and screen readers read."""
         with VerticalScroll(id="help-body"):
-            yield Static(Content("\n").join(rows), id="help-text")
+            with Grid(classes="help-grid"):
+                for place, keys in self.sections:
+                    yield Static(Content.styled(place, "bold $accent"), classes="help-place")
+                    for key, text in keys:
+                        yield Static(Content.styled(key, "bold"), classes="help-key")
+                        yield Static(Content(text), classes="help-what")
+                yield Static(Content.styled("Search syntax", "bold $accent"), classes="help-place")
+                for example, text in SYNTAX:
+                    yield Static(Content.styled(example, "bold"), classes="help-key")
+                    yield Static(Content(text), classes="help-what")
+            yield Static(Content.styled("j/k, space/b, g/G scroll this help; escape, q or ? closes it.", "dim"),
+                         classes="help-place")
+            yield Static(self.plain_text(), id="help-text")
         yield Footer()
+
+    def plain_text(self) -> Content:
+        rows = [f"{place}\n" + "\n".join(f"{key}  {text}" for key, text in keys) for place, keys in self.sections]
+        rows.append("Search syntax\n" + "\n".join(f"{example}  {text}" for example, text in SYNTAX))
+        return Content("\n\n".join(rows))
 
     def _body(self) -> VerticalScroll:
         return self.query_one("#help-body", VerticalScroll)
