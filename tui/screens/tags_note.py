@@ -20,9 +20,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from paperdeck.index.bookmarks import Bookmark, clean_tags
+from paperdeck.index.clean import latex_to_display
 from paperdeck.index.drafts import DraftStore
 from ..widgets.render import plain
 
@@ -85,6 +86,7 @@ class TagsNoteScreen(ModalScreen[Bookmark | NoteDraft | None]):
     """Returns the saved bookmark, a ``NoteDraft`` when left with unsaved changes, or None when nothing changed
     (or the draft was discarded)."""
 
+    CSS_PATH = "tags_note.tcss"
     BINDINGS = [
         Binding("escape", "leave", "Keep draft and close", id="cancel_tags"),
         Binding("ctrl+s", "save", "Save", id="save_tags", priority=True),
@@ -117,7 +119,7 @@ class TagsNoteScreen(ModalScreen[Bookmark | NoteDraft | None]):
     def compose(self) -> ComposeResult:
         start = self.draft or self.saved
         with Vertical(id="tags-dialog", classes="dialog"):
-            yield Static(plain(self.paper_title, "bold"), id="tags-paper")
+            yield Static(plain(latex_to_display(self.paper_title), "bold"), id="tags-paper")  # as in the list
             yield Label("Tags (comma-separated)")
             yield Input(value=start.tags, id="tags-input")
             yield Label("Note (several lines are fine)")
@@ -128,6 +130,7 @@ class TagsNoteScreen(ModalScreen[Bookmark | NoteDraft | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Close (esc)", id="cancel")
             yield Static(Content.styled("Saving bookmarks the paper if it is not bookmarked yet.", "dim"))
+        yield Footer()  # the dialog's own keys (ctrl+s, escape, ctrl+r), not the main screen's
 
     def on_mount(self) -> None:
         self.query_one("#tags-input", Input).focus()
