@@ -102,3 +102,13 @@ def test_every_query_field_is_in_the_readme_syntax_table() -> None:
     rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| `")]
     for field in (*QUERY_FIELDS, *USER_FIELDS):
         assert any(f"`{field}:" in row for row in rows), field
+
+
+def test_every_remappable_main_screen_binding_id_is_named_in_the_readme() -> None:
+    """The README's keymap paragraph names the ids a user can remap in settings.json."""
+    from paperdeck.tui.app import PaperdeckApp
+    from paperdeck.tui.screens.main import MainScreen
+
+    section = readme_section("## The app", "## The daily loop")
+    ids = {b.id for b in (*PaperdeckApp.BINDINGS, *MainScreen.BINDINGS) if isinstance(b, Binding) and b.id}
+    assert {i for i in ids if f"`{i}`" not in section} == set()
