@@ -127,7 +127,7 @@ def test_any_bookmark_text_makes_an_inert_two_line_row(title: str, tags: list[st
     assert matches_tag(mark, "")  # no tag typed: everything shows
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_bookmarks_view_snapshot(snap_compare, three_bookmarks, size: tuple[int, int]) -> None:
     async def run_before(pilot) -> None:
         await open_view(pilot)
