@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -72,16 +73,36 @@ store = DraftStore()
 prefix, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
     store.keep(f"{prefix}-{i}", "tag", f"note {i}")
+    print(f"{prefix}-{i}", flush=True)
 """
 
 
 def test_two_processes_keeping_drafts_lose_none(isolated_home: Path) -> None:
     env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, name, "50"], env=env) for name in ("left", "right")]
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, name, "50"], env=env, stdout=subprocess.DEVNULL)
+             for name in ("left", "right")]
     for proc in procs:
         assert proc.wait(timeout=300) == 0
     store = DraftStore()
     assert len(store.all()) == 100 and store.messages == []
+
+
+def test_sigkill_during_writes_loses_no_confirmed_draft(isolated_home: Path) -> None:
+    """Killed right after its 1st, 5th and 20th confirmed write (somewhere in the next one): never a torn file."""
+    env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
+    confirmed: set[str] = set()
+    for round_number, after in enumerate((1, 5, 20)):
+        proc = subprocess.Popen([sys.executable, "-c", _WRITER, f"r{round_number}", "100000"], env=env,
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        confirmed |= {proc.stdout.readline().strip() for _ in range(after)}
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate()
+        confirmed |= set(out.split())
+        store = DraftStore()
+        assert store.messages == []  # the file is never torn
+        assert confirmed <= set(store.all())
+    assert len(confirmed) >= 26
 
 
 def _texts() -> st.SearchStrategy[str]:
