@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.drafts import DraftStore
@@ -14,6 +14,7 @@ from paperdeck.tui.screens.export import ExportScreen
 from paperdeck.tui.screens.tags_note import TagsNoteScreen
 from paperdeck.tui.testing import settle
 from paperdeck.tui.widgets.result_list import ResultList
+from test_tui_keyboard import footer_keys
 from test_tui_pilot import notifications
 from test_tui_reading import app_after_search, shown
 
@@ -61,6 +62,8 @@ async def test_ctrl_r_twice_discards_the_draft_and_leaves_the_saved_note_alone(s
         DraftStore().keep(paper.key, "kept, more", "the saved note and a draft")
         dialog = await open_dialog(pilot, app)
         assert typed(dialog) == ("kept, more", "the saved note and a draft")
+        assert dialog.query(Footer) and {"escape", "ctrl+s", "ctrl+r"} <= footer_keys(app)  # the dialog's keys
+        assert "b" not in footer_keys(app)
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert app.screen is dialog  # the first press only asks
@@ -75,6 +78,7 @@ async def test_ctrl_r_twice_discards_the_draft_and_leaves_the_saved_note_alone(s
         assert bookmark.tags == ("kept",) and bookmark.note == "the saved note"
         dialog = await open_dialog(pilot, app)  # the next t shows the saved text
         assert typed(dialog) == ("kept", "the saved note")
+        assert "ctrl+r" not in footer_keys(app)  # no draft: nothing to discard
 
 
 async def test_typing_a_draft_back_to_the_saved_text_removes_the_draft(seeded_home) -> None:
