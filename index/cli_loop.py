@@ -17,16 +17,15 @@ from .cli_text import err, field, out, out_json, plural
 from .clean import one_line
 from .digest import DIGEST_FORMATS, DigestMarks, build_digest, output_id, parse_since, render
 from .durable import atomic_write_text
-from .export import FORMATS, export_bookmarks
+from .export import FORMATS, export_bookmarks, export_search
 from .readstate import ReadState
 from .search import UserFacets
 from .session import SessionStore
-from .trending import WINDOWS, rising, top
+from .trending import WINDOWS, ranking
 from .userfacets import user_facets
 from .userfile import utc_stamp
 from .watches import UnknownWatch, Watch, WatchStore
 
-EXPORT_LIMIT = 10_000  # papers one watch export writes at most
 
 
 def add_parsers(sub: Any) -> None:
@@ -85,11 +84,15 @@ def add_bookmark_actions(bsub: Any) -> None:
 
 
 def cli_user_facets(bookmarks: BookmarkStore, since: str | None = None) -> UserFacets:
-    """Tags and read state for a command-line search; "new" counts from the app's last start."""
+    """Tags and read state for a command-line search; "new" counts from when the app was last open (what
+    the app's next start will call new)."""
     state = ReadState()
     for message in (*state.messages, *bookmarks.messages):
         err(f"paperdeck: {message}")
-    return user_facets(bookmarks, state, since if since is not None else SessionStore().load().started)
+    if since is None:
+        last = SessionStore().load()
+        since = last.ended or last.started
+    return user_facets(bookmarks, state, since)
 
 
 def parse_pairs(items: list[str], option: str) -> tuple[tuple[str, str], ...]:
@@ -122,12 +125,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _export_watch(watch: Watch, fmt: str, output: str | None) -> int:
     bookmarks = BookmarkStore()
     with base._open_library() as library:
-        request = watch.request(page_size=EXPORT_LIMIT, with_facets=False, with_snippets=False)
-        hits = library.search(request, bookmarks.keys(), user_facets=cli_user_facets(bookmarks)).hits
-    text = export_bookmarks([Bookmark.for_paper(hit.paper) for hit in hits], fmt)
+        text, count = export_search(library, watch.request(), bookmarks, cli_user_facets(bookmarks), fmt)
     if output:
         atomic_write_text(Path(output).expanduser(), text)
-        err(f"wrote {len(hits)} papers to {output}")
+        err(f"wrote {count} papers to {output}")
     else:
         sys.stdout.write(text)
     return 0
@@ -184,10 +185,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_trending(args: argparse.Namespace) -> int:
     with base._open_library() as library:
-        if args.window == "rising":
-            found = [(paper, f"+{gain}") for paper, gain in rising(library, ReadState(), args.limit)]
-        else:
-            found = [(paper, str(paper.upvotes or 0)) for paper in top(library, args.window, args.limit)]
+        found = ranking(library, ReadState(), args.window, args.limit)
     if args.json:
         out_json([{**paper.to_dict(), "trend": trend} for paper, trend in found])
         return 0

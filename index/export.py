@@ -14,7 +14,9 @@ import errno
 import io
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import locations
 from .bookmarks import Bookmark
@@ -23,6 +25,13 @@ from .clean import one_line
 from .durable import atomic_write_text
 from .safety import json_for_terminal, safe_url
 
+if TYPE_CHECKING:
+    from .bookmarks import BookmarkStore
+    from .library import Library
+    from .models import Hit, SearchRequest
+    from .search import UserFacets
+
+EXPORT_LIMIT = 10_000  # papers one export of a search (a watch, the result list) writes at most
 FORMATS = ("bibtex", "ris", "csl-json", "markdown", "csv", "json")
 EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "markdown": "md", "csv": "csv", "json": "json"}
 # Braces become \textbraceleft{}: BibTeX counts a brace even after a backslash, so "\{" alone would leave a
@@ -130,9 +139,25 @@ def export_bookmarks(bookmarks: list[Bookmark], fmt: str) -> str:
     return exporters[fmt](bookmarks)
 
 
-def default_export_path(fmt: str) -> Path:
-    """``<data dir>/exports/paperdeck-bookmarks.<ext>``: a known place, not wherever the app was started."""
-    return locations.exports_dir() / f"paperdeck-bookmarks.{EXTENSIONS[fmt]}"
+def export_search(library: Library, request: SearchRequest, bookmarks: BookmarkStore, user_facets: UserFacets,
+                  fmt: str) -> tuple[str, int]:
+    """Every paper a search finds (a watch, the app's result list; at most ``EXPORT_LIMIT``) in ``fmt``, with
+    the count. A bookmarked paper is exported from its bookmark, so its tags and note come along."""
+    hits = every_hit(library, request, bookmarks.keys(), user_facets, EXPORT_LIMIT)
+    records = [bookmarks.get(hit.paper.key) or Bookmark.for_paper(hit.paper) for hit in hits]
+    return export_bookmarks(records, fmt), len(records)
+
+
+def every_hit(library: Library, request: SearchRequest, marks: frozenset[str], user_facets: UserFacets,
+              limit: int) -> tuple[Hit, ...]:
+    """All of a search's hits (up to ``limit``), not one page: what an export writes, what ``R`` marks read."""
+    everything = replace(request, page=1, page_size=limit, with_facets=False, with_snippets=False)
+    return library.search(everything, marks, user_facets=user_facets).hits
+
+
+def default_export_path(fmt: str, stem: str = "paperdeck-bookmarks") -> Path:
+    """``<data dir>/exports/<stem>.<ext>``: a known place, not wherever the app was started."""
+    return locations.exports_dir() / f"{stem}.{EXTENSIONS[fmt]}"
 
 
 def write_export(text: str, path: Path, overwrite: bool = False) -> Path:

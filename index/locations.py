@@ -88,7 +88,7 @@ def watches_path() -> Path:
 
 
 def session_path() -> Path:
-    """Where the app was left (query, filters, sort, selected paper, view) and when sessions started."""
+    """Where the app was left (query, filters, sort, selected paper, view) and when sessions started and ended."""
     return data_dir() / "session.json"
 
 

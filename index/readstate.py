@@ -15,7 +15,8 @@ from typing import Any
 
 from . import locations
 from .models import AllBut, Paper
-from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
+from .readstate_journal import JournalledStates
+from .userfile import LockedJsonStore, utc_stamp
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 60  # upvote counts kept per paper: two months of daily imports
@@ -78,14 +79,22 @@ def _dump(states: dict[str, PaperState]) -> dict[str, Any]:
 Undo = dict[str, PaperState | None]  # the states to put back, None where a paper had none
 
 
-class ReadState(LockedJsonStore[dict[str, PaperState]]):
-    """Load, change and save the per-paper state; every change is one locked read-modify-write."""
+class ReadState(LockedJsonStore[dict[str, PaperState]]):  # path and messages (a journal line skipped too)
+    """Load, change and save the per-paper state. Imports and re-keying rewrite the snapshot; read and
+    dismissed marks are appended to its journal (``readstate_journal.py``), so ``r`` stays cheap at any size."""
+
+    _file: JournalledStates  # type: ignore[assignment]  # same path and messages as a LockedJsonFile
 
     def __init__(self, path: Path | None = None, lock_timeout: float = 10.0) -> None:
-        self._file = LockedJsonFile(path or locations.readstate_path(), _validate, _dump, dict,
-                                    "read state", lock_timeout)
+        self._file = JournalledStates(path or locations.readstate_path(), _validate, _dump, PaperState,
+                                      lock_timeout)
         self._file.read()
-        self._sets: tuple[object, str | None, dict[str, frozenset[str]]] | None = None
+        self._file.compact_if_large()
+        self._sets: tuple[int, str | None, dict[str, frozenset[str]]] | None = None
+
+    @property
+    def journal_path(self) -> Path:
+        return self._file.journal
 
     def all(self) -> Mapping[str, PaperState]:
         return self._file.read()
@@ -114,11 +123,11 @@ class ReadState(LockedJsonStore[dict[str, PaperState]]):
                 state = states.get(key, PaperState())
                 if not state.upvotes or state.upvotes[-1][1] != count:
                     states[key] = replace(state, upvotes=(*state.upvotes, (stamp, count))[-HISTORY_LIMIT:])
-        self._file.change(apply)
+        self._file.rewrite(apply)
 
     def rekey(self, renamed: Mapping[str, str]) -> None:
         if any(old in self._file.read() for old in renamed):
-            self._file.change(lambda states: _rekey(states, renamed))
+            self._file.rewrite(lambda states: _rekey(states, renamed))
 
     # -- what the user says ------------------------------------------------------------------------------------
 
@@ -135,22 +144,20 @@ class ReadState(LockedJsonStore[dict[str, PaperState]]):
 
     def restore(self, undo: Undo) -> None:
         """Put back the read and dismissed marks saved by ``mark_read``/``dismiss`` (other fields stay)."""
-        def apply(states: dict[str, PaperState]) -> None:
-            for key, before in undo.items():
-                current = states.get(key, PaperState())
-                states[key] = replace(current, seen=before.seen if before else None,
-                                      dismissed=before.dismissed if before else None)
-        self._file.change(apply)
+        self._set(undo, lambda s, before: replace(s, seen=before.seen if before else None,
+                                                  dismissed=before.dismissed if before else None), undo)
 
-    def _set(self, keys: Iterable[str], change: Any) -> Undo:
+    def _set(self, keys: Iterable[str], change: Any, undo: Undo | None = None) -> Undo:
+        """One journal line per paper whose marks change; returns their states before (for ``restore``)."""
         keys = list(dict.fromkeys(keys))
 
-        def apply(states: dict[str, PaperState]) -> Undo:
+        def apply(states: dict[str, PaperState]) -> tuple[list[PaperState], list[str], Undo]:
             before: Undo = {key: states.get(key) for key in keys}
-            for key in keys:
-                states[key] = change(states.get(key, PaperState()))
-            return before
-        return self._file.change(apply) if keys else {}
+            after = {key: change(states.get(key, PaperState()), *((undo[key],) if undo is not None else ()))
+                     for key in keys}
+            changed = [key for key in keys if after[key] != (before[key] or PaperState())]
+            return [after[key] for key in changed], changed, before
+        return self._file.append(apply) if keys else {}
 
     # -- as search facets ----------------------------------------------------------------------------------------
 
@@ -159,14 +166,14 @@ class ReadState(LockedJsonStore[dict[str, PaperState]]):
         sighting when ``since`` is None), ``unread``, ``read`` and ``dismissed``. Dismissed papers are neither
         new nor unread. Cached until the file or ``since`` changes."""
         states = self._file.read()
-        if self._sets is not None and self._sets[0] is states and self._sets[1] == since:
+        if self._sets is not None and self._sets[0] == self._file.version and self._sets[1] == since:
             return self._sets[2]
         read = frozenset(k for k, s in states.items() if s.seen)
         dismissed = frozenset(k for k, s in states.items() if s.dismissed)
         new = frozenset(k for k, s in states.items()
                         if s.first_seen and (since is None or s.first_seen > since) and not s.dismissed)
         sets = {"new": new, "unread": AllBut(read | dismissed), "read": read, "dismissed": dismissed}
-        self._sets = (states, since, sets)
+        self._sets = (self._file.version, since, sets)
         return sets
 
 

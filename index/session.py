@@ -1,8 +1,10 @@
-"""Where the app was left: query, filters, sort, selected paper and open view, and when sessions began.
+"""Where the app was left: query, filters, sort, selected paper and open view, and when sessions began and ended.
 
 Why in user data: restarting should bring the user back where they were, and "new since the previous
-session" needs to know when that session began. Stored with the same locked, atomic, backed-up writes as the
-bookmarks (``userfile.py``), since the app and a second window may both save it.
+session" needs to know when that session was last open: what arrived while the user was looking (the first
+start's seeds, a fetch from the palette) was shown then; what arrived after it (a cron job, ``paperdeck add``)
+is new. Stored with the same locked, atomic, backed-up writes as the bookmarks (``userfile.py``), since the app
+and a second window may both save it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from . import locations
 from .models import FACETS, SORT_ORDERS
 from .userfile import LockedJsonFile, LockedJsonStore, utc_stamp
 
-VIEWS = ("results", "new", "bookmarks", "watches")
+VIEWS = ("results", "new", "bookmarks", "watches", "rising", "week", "month")  # the last three: Trending
+READER_STATES = ("", "pane", "full")
 
 
 @dataclass(frozen=True)
 class Session:
-    """One saved session. ``previous_start`` is what "new" is counted from."""
+    """One saved session. "New" counts from ``new_since`` (the previous session's last save, else its start)."""
 
     query: str = ""
     filters: tuple[tuple[str, str], ...] = ()
@@ -28,9 +31,11 @@ class Session:
     sort: str = "relevance"
     selected: str | None = None
     view: str = "results"
-    reader_open: bool = False
+    reader: str = ""  # the reader as it was left: "" (following the list), "pane" (focused) or "full" (screen)
     started: str | None = None
+    ended: str | None = None  # the last save of this session (its quit, when it quit cleanly)
     previous_start: str | None = None
+    previous_end: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept, not lost
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,6 +44,11 @@ class Session:
         data["filters"] = [f"{k}={v}" for k, v in self.filters]
         data["exclude"] = [f"{k}={v}" for k, v in self.exclude]
         return {**extra, **data}
+
+    @property
+    def new_since(self) -> str | None:
+        """When the previous session was last open; None on the very first start (nothing is "new" then)."""
+        return self.previous_end or self.previous_start
 
 
 def parse_pairs(items: Any, what: str) -> tuple[tuple[str, str], ...]:
@@ -58,13 +68,13 @@ def _validate(data: Any) -> Session:
     if not isinstance(data, dict):
         raise ValueError("expected an object")
     known = {f for f in Session.__dataclass_fields__ if f != "extra"}
-    text = {name: data[name] for name in ("query", "selected", "started", "previous_start")
-            if isinstance(data.get(name), str)}
+    stamps = ("started", "ended", "previous_start", "previous_end")
+    text = {name: data[name] for name in ("query", "selected", *stamps) if isinstance(data.get(name), str)}
     sort = data.get("sort") if data.get("sort") in SORT_ORDERS else "relevance"
     view = data.get("view") if data.get("view") in VIEWS else "results"
     return Session(filters=parse_pairs(data.get("filters", []), "filters"),
                    exclude=parse_pairs(data.get("exclude", []), "exclude"), sort=sort, view=view,
-                   reader_open=bool(data.get("reader_open")),
+                   reader=data["reader"] if data.get("reader") in READER_STATES else "",
                    extra={k: v for k, v in data.items() if k not in known}, **text)
 
 
@@ -79,11 +89,15 @@ class SessionStore(LockedJsonStore[Session]):
         return self._file.read()
 
     def begin(self, when: float | None = None) -> Session:
-        """A new session starts now: the last one's start becomes ``previous_start``. Returns the restored
+        """A new session starts now: the last one's start and end become ``previous_*``. Returns the restored
         session (query, filters, ... as they were left)."""
         stamp = utc_stamp(when)
-        return self._file.replace(lambda current: replace(current, previous_start=current.started, started=stamp))
+        return self._file.replace(lambda current: replace(
+            current, previous_start=current.started, previous_end=current.ended if current.started else None,
+            started=stamp, ended=None))
 
-    def save(self, **fields: Any) -> Session:
-        """Change some fields of the saved session (the query, the selection ...), keeping the others."""
-        return self._file.replace(lambda current: replace(current, **fields))
+    def save(self, when: float | None = None, **fields: Any) -> Session:
+        """Change some fields of the saved session (the query, the selection ...), keeping the others; every
+        save also says the session was open until now (``ended``), so a session that is killed later still
+        leaves a mark close to its end."""
+        return self._file.replace(lambda current: replace(current, ended=utc_stamp(when), **fields))

@@ -49,3 +49,11 @@ def top(library: Library, window: str, limit: int = 20) -> list[Paper]:
     request = SearchRequest("", tuple(("listed", d) for d in days), sort="upvotes", page_size=limit,
                             with_facets=False, with_snippets=False)
     return [hit.paper for hit in library.search(request).hits]
+
+
+def ranking(library: Library, state: ReadState, window: str, limit: int = 20) -> list[tuple[Paper, str]]:
+    """``rising`` (with the gain, ``+12``) or ``week``/``month`` (with the upvotes): the one list the CLI's
+    ``trending`` and the app's Trending pane both show."""
+    if window == "rising":
+        return [(paper, f"+{gain}") for paper, gain in rising(library, state, limit)]
+    return [(paper, str(paper.upvotes or 0)) for paper in top(library, window, limit)]

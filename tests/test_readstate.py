@@ -3,6 +3,7 @@ file survives what the bookmarks survive (SIGKILL mid-write, a corrupt file, two
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -163,3 +164,95 @@ def test_any_papers_object_is_read_or_refused_with_valueerror(papers: dict) -> N
         except ValueError:
             continue
         assert PaperState.from_dict(key, state.to_dict()) == state
+
+
+# -- the journal: marks are appended, not rewritten (index/readstate_journal.py) ------------------------------
+
+def _big_snapshot(path: Path, entries: int) -> None:
+    stamp = "2026-01-01T00:00:00.000000Z"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": 1, "papers": {f"k{n}": {"first_seen": stamp} for n in range(entries)}}))
+
+
+def test_a_mark_at_100000_papers_appends_one_line_and_leaves_the_snapshot_alone(isolated_home: Path) -> None:
+    state = ReadState()
+    _big_snapshot(state.path, 100_000)
+    before = state.path.stat()
+    undo = ReadState().mark_read(["k5"])
+    after = state.path.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+    assert len(state.journal_path.read_text().splitlines()) == 1
+    assert ReadState().get("k5").seen and len(ReadState().all()) == 100_000
+    ReadState().restore(undo)
+    assert ReadState().get("k5").seen is None and ReadState().get("k5").first_seen
+
+
+def test_a_line_cut_by_sigkill_is_not_read_and_is_cut_before_the_next_mark(isolated_home: Path) -> None:
+    state = ReadState()
+    state.record_import(["a", "b"])
+    state.mark_read(["a"])
+    with open(state.journal_path, "ab") as handle:
+        handle.write(b'{"key": "b", "seen": "2026-')  # what a writer killed mid-line leaves
+    torn = ReadState()
+    assert torn.messages == [] and torn.get("a").seen and torn.get("b").seen is None
+    torn.dismiss(["b"])
+    again = ReadState()
+    assert again.messages == [] and again.get("b").dismissed and again.get("b").seen is None
+    assert all(line.startswith("{") and line.endswith("}") for line in state.journal_path.read_text().splitlines())
+
+
+def test_a_journal_line_broken_by_hand_is_skipped_with_a_message_and_the_rest_kept(isolated_home: Path) -> None:
+    state = ReadState()
+    state.record_import(["a", "b", "c"])
+    state.mark_read(["a"])
+    with open(state.journal_path, "ab") as handle:
+        handle.write(b'not json\n{"key": 5}\n{"key": "x", "seen": 7}\n')
+    state.mark_read(["c"])
+    opened = ReadState()
+    assert opened.key_sets(None)["read"] == {"a", "c"}
+    assert len(opened.messages) == 3 and all("skipped" in m for m in opened.messages)
+
+
+def test_compaction_folds_the_journal_in_and_a_replayed_journal_changes_nothing(isolated_home: Path) -> None:
+    state = ReadState()
+    state.record_import(["a", "b", "c"])
+    state.mark_read(["a", "b"])
+    state.dismiss(["c"])
+    state.restore(state.mark_read(["c"]) or {})
+    journal = state.journal_path.read_bytes()
+    expected = dict(ReadState().all())
+    state.record_import(["d"])  # a snapshot write compacts: the journal is folded in and removed
+    assert not state.journal_path.exists()
+    assert {k: v for k, v in ReadState().all().items() if k != "d"} == expected
+    state.journal_path.write_bytes(journal)  # killed after the snapshot was written, before the journal went
+    assert {k: v for k, v in ReadState().all().items() if k != "d"} == expected
+
+
+def test_a_large_journal_is_compacted_when_the_state_is_opened(isolated_home: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperdeck.index import readstate_journal
+    monkeypatch.setattr(readstate_journal, "COMPACT_BYTES", 200)
+    state = ReadState()
+    state.record_import([f"k{n}" for n in range(10)])
+    for n in range(10):
+        state.mark_read([f"k{n}"])
+    assert state.journal_path.stat().st_size > 200
+    reopened = ReadState()
+    assert not state.journal_path.exists() and len(reopened.key_sets(None)["read"]) == 10
+
+
+@given(st.lists(st.one_of(st.binary(max_size=40), st.builds(json.dumps, st.dictionaries(
+    st.sampled_from(["key", "seen", "dismissed", "other"]),
+    st.one_of(st.none(), st.text(max_size=8), st.integers(), st.lists(st.integers(), max_size=2)))).map(str.encode)),
+    max_size=8))
+def test_any_journal_is_read_line_by_line_or_skipped_with_a_message(lines: list[bytes]) -> None:
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "readstate.json"
+        path.with_name("readstate.json.journal").write_bytes(b"\n".join(line.replace(b"\n", b" ")
+                                                                         for line in lines) + b"\n")
+        state = ReadState(path)
+        for key, value in state.all().items():
+            assert isinstance(key, str) and all(v is None or isinstance(v, str) for v in (value.seen,
+                                                                                          value.dismissed))
+        assert len(state.messages) <= len(lines)

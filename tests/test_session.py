@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from paperdeck.index.models import SearchRequest, SearchResults
 from paperdeck.tui.session import SearchSession, Ticket
 
@@ -105,3 +108,40 @@ def test_filters_toggle_and_clear() -> None:
     assert session.set_facet("author", {"Ada"}) is True
     assert session.set_facet("author", {"Ada"}) is False
     assert session.clear_filters() is True and session.clear_filters() is False
+
+
+def test_new_counts_from_the_previous_sessions_last_save(isolated_home) -> None:
+    """The saved session (``index/session.py``): none before the first start, then the last save of the one
+    before (a session killed before any save falls back to its start)."""
+    from paperdeck.index.session import SessionStore
+
+    store = SessionStore()
+    first = store.begin(when=1000.0)
+    assert first.new_since is None  # the very first start: nothing is "new since last session"
+    store.save(when=1100.0, query="pruning", reader="full")
+    second = store.begin(when=2000.0)
+    assert second.new_since == second.previous_end and second.previous_end < second.started
+    assert (second.query, second.reader, second.ended) == ("pruning", "full", None)
+    third = store.begin(when=3000.0)  # the second was killed before it saved anything
+    assert third.new_since == second.started
+
+
+@given(st.dictionaries(st.sampled_from(["query", "view", "reader", "started", "ended", "previous_end", "sort",
+                                        "selected", "other"]),
+                       st.one_of(st.none(), st.integers(), st.text(max_size=12), st.sampled_from(
+                           ["full", "pane", "watches", "rising", "week", "date"]))))
+def test_any_session_file_is_read_with_known_views_only_and_round_trips(data: dict) -> None:
+    from paperdeck.index.session import READER_STATES, VIEWS, _validate
+
+    session = _validate(data)
+    assert session.view in VIEWS and session.reader in READER_STATES
+    assert _validate(session.to_dict()) == session
+
+
+@given(st.text(max_size=80))
+def test_a_watch_name_becomes_a_plain_file_name(name: str) -> None:
+    from paperdeck.tui.screens.loop_export import file_stem
+
+    stem = file_stem(name)
+    assert stem and len(stem) <= 60 and all(c.isascii() and (c.isalnum() or c == "-") for c in stem)
+    assert stem == stem.lower() and not stem.startswith("-")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from daily_helpers import hf_item, write_hf
 from paperdeck.index.bookmarks import BookmarkStore
+from paperdeck.index.export import FORMATS
 from paperdeck.index.library import Library
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.watches import WatchStore
@@ -178,3 +180,127 @@ async def test_the_session_is_restored_after_a_restart(seeded_home: Path) -> Non
         assert main.query_one("#search", Input).value == "sparse attention"
         assert main.filters == filters and main.sort == "date"
         assert main.query_one(ResultList).current.paper.key == selected
+
+
+async def test_trending_pane_rising_and_top_of_the_week_and_month(isolated_home: Path, tmp_path: Path) -> None:
+    """Two imports of the same HF day with other upvote counts: Rising orders by the gain, the tabs show the
+    newest week and month of listings by upvotes, enter opens the paper in the reader."""
+    from paperdeck.tui.screens.trending import TrendingScreen
+    from paperdeck.tui.widgets.reader import Reader
+
+    day = tmp_path / "in" / "day.json"
+    for counts in ((5, 5, 99), (6, 40, 99)):
+        write_hf(day, [hf_item("2611.00001", "Slow Riser", counts[0], "2026-11-01"),
+                       hf_item("2611.00002", "Rocket", counts[1], "2026-11-20"),
+                       hf_item("2611.00003", "Old Favourite", counts[2], "2026-10-01")])
+        with Library() as library:
+            library.add([day])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "T")
+        await settle(pilot)
+        pane = app.screen
+        assert isinstance(pane, TrendingScreen) and pane.mode == "rising"
+        assert [(p.key, figure) for p, figure in pane.rows] == [("2611.00002", "+35"), ("2611.00001", "+1")]
+        assert "since the previous import" in str(pane.query_one("#trending-list", OptionList)
+                                                  .get_option_at_index(0).prompt)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert pane.mode == "week" and [p.key for p, _ in pane.rows] == ["2611.00002"]
+        await pilot.press("tab")
+        await settle(pilot)
+        assert pane.mode == "month" and [p.key for p, _ in pane.rows] == ["2611.00002", "2611.00001"]
+        await pilot.press("j", "enter")
+        main = await settle(pilot)
+        assert main.query_one(Reader).paper.key == "2611.00001" and main.has_class("reading")
+        await pilot.press("escape", "T", "tab")
+        await settle(pilot)
+        assert isinstance(app.screen, TrendingScreen) and app.screen.mode == "week"
+        await pilot.press("ctrl+q")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # the pane left open comes back, on the same tab
+        await settle(pilot)
+        assert isinstance(app.screen, TrendingScreen) and app.screen.mode == "week"
+        assert [p.key for p, _ in app.screen.rows] == ["2611.00002"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_palette_exports_the_result_list_and_a_watch_in_every_format(seeded_home: Path, fmt: str) -> None:
+    """Every paper listed (not only the loaded rows), written to the exports folder, read back; an existing
+    file is replaced only after a second confirmation, as for the bookmarks."""
+    from paperdeck.index import locations
+    from paperdeck.index.export import EXTENSIONS
+    from paperdeck.tui.screens.export import ExportScreen
+
+    WatchStore().save("prune/1", "pruning", (), ())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "attention")
+        total = main.results.total
+        assert total > len(main.query_one(ResultList).hits)  # more than the loaded rows
+        commands = {c.title: c for c in app.get_system_commands(main)}
+        for title, stem, expected in (("Export the result list…", "paperdeck-results", total),
+                                      ("Export watch: prune/1…", "paperdeck-watch-prune-1", None)):
+            commands[title].callback()
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ExportScreen)
+            dialog.query_one("#export-format").value = fmt
+            await pilot.pause()
+            target = locations.data_dir() / "exports" / f"{stem}.{EXTENSIONS[fmt]}"
+            assert dialog.query_one("#export-path", Input).value == str(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("precious\n")
+            dialog.query_one("#export-path", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is dialog and target.read_text() == "precious\n"  # not without asking
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is main
+            assert count_records(target.read_text(), fmt) == (expected or search_total(main, "pruning"))
+
+
+def search_total(main, query: str) -> int:
+    from paperdeck.index.models import SearchRequest
+    return main.library.search(SearchRequest(query, page_size=1)).total
+
+
+def count_records(text: str, fmt: str) -> int:
+    """Read an export back with the parser its format's readers use."""
+    import csv
+    import io
+    import json
+
+    import bibtexparser
+    import rispy
+    if fmt == "bibtex":
+        return len(bibtexparser.loads(text).entries)
+    if fmt == "ris":
+        return len(rispy.loads(text))
+    if fmt == "csl-json":
+        return len(json.loads(text))
+    if fmt == "json":
+        return len(json.loads(text)["bookmarks"])
+    if fmt == "csv":
+        return len(list(csv.DictReader(io.StringIO(text))))
+    return sum(line.startswith("- ") for line in text.splitlines())
+
+
+async def test_a_read_mark_that_cannot_be_saved_is_shown_and_changes_nothing(seeded_home: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperdeck.index.userfile import UserDataBusy
+
+    def busy(self, keys, read=True):  # another process holds the lock for too long
+        raise UserDataBusy("read state busy: another paperdeck process holds them; try again")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await search_for(pilot, "pruning")
+        first = main.query_one(ResultList).current.paper.key
+        monkeypatch.setattr(ReadState, "mark_read", busy)
+        await pilot.press("escape", "r")
+        main = await settle(pilot)
+        assert any("Could not save read state: UserDataBusy: read state busy" in str(n.message)
+                   for n in app._notifications)
+        assert main.undo_stack == [] and ReadState().get(first).seen is None

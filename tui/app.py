@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from .fetch_today import fetch_commands
+from .screens.loop_export import export_commands
 from .screens.main import MainScreen
 from .settings import Settings, load_settings, save_settings
 
@@ -42,6 +43,10 @@ PALETTE_COMMANDS = [
     ("New since last session", "Papers first seen since the previous session (1)", "action_new_view"),
     ("Watches", "Saved searches with their unread counts (W)", "action_show_watches"),
     ("Save search as watch", "Name the current query and filters (w)", "action_save_watch"),
+    ("Trending: rising", "Papers by upvotes gained since the previous import (T)", "action_show_trending"),
+    ("Trending: top of the week", "Most upvoted papers of the newest week of listings (T, tab)", "show_top_week"),
+    ("Trending: top of the month", "Most upvoted papers of the newest month of listings (T, tab)",
+     "show_top_month"),
     ("Mark read", "Mark the current paper read, or unread again (r)", "action_toggle_read"),
     ("Not interested", "Dismiss the current paper (d; u undoes)", "action_dismiss_paper"),
     ("Mark everything listed read", "Every paper of the current list (R; u undoes)", "action_mark_all_read"),
@@ -129,3 +134,4 @@ class PaperdeckApp(App[None]):
             # The palette reads help texts as markup: escaped, "[title](link)" stays literal.
             yield SystemCommand(title, escape(help_text), getattr(main, name))
         yield from fetch_commands(main)
+        yield from export_commands(main)

@@ -115,6 +115,7 @@ class SessionBegun(Message):
     """The session file was read and this session's start recorded: restore where the user left off."""
 
     session: object  # paperdeck.index.session.Session
+    problem: str = ""  # the file could not be read or written: a fresh session, and this says why
 
 
 @dataclass
@@ -138,3 +139,11 @@ class WatchSaved(Message):
     """``w`` saved a watch (or failed to: ``message`` says which)."""
 
     message: str
+
+
+@dataclass
+class TrendingFound(Message):
+    """One ranking of the Trending pane: ``mode`` rising, week or month; rows of (Paper, gain or upvotes)."""
+
+    mode: str
+    rows: list  # [(Paper, str)]

@@ -45,22 +45,27 @@ class ExportFailed(Message):
 
 
 class ExportScreen(ModalScreen[tuple[Path, int] | None]):
-    """Returns (full path written, bookmarks written), or None when closed without exporting."""
+    """Returns (full path written, records written), or None when closed without exporting."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_export")]
 
-    def __init__(self, export: ExportFunction, fmt: str = "bibtex") -> None:
+    def __init__(self, export: ExportFunction, fmt: str = "bibtex", what: str = "bookmarks",
+                 stem: str = "paperdeck-bookmarks") -> None:
+        """``what`` names what is exported in the title ("bookmarks", "the result list"); ``stem`` is the default
+        file name in the exports folder."""
         super().__init__()
         self.fmt = fmt
+        self.what = what
+        self.stem = stem
         self.export_function = export
         self.confirmed: Path | None = None  # the existing file the user agreed to replace
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label("Export bookmarks")
+            yield Label(plain(f"Export {self.what}"))
             yield Select([(f, f) for f in FORMATS], value=self.fmt, allow_blank=False, id="export-format")
             yield Label("Write to file")
-            yield Input(value=str(default_export_path(self.fmt)), id="export-path")
+            yield Input(value=str(default_export_path(self.fmt, self.stem)), id="export-path")
             yield Static(id="export-status")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -93,7 +98,7 @@ class ExportScreen(ModalScreen[tuple[Path, int] | None]):
         self._status(Content.styled("Writing…", "dim"))
         self.export_worker(fmt, path, overwrite=self.confirmed == path)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export bookmarks")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export")
     def export_worker(self, fmt: str, path: Path, overwrite: bool) -> None:
         try:
             written, count = self.export_function(fmt, path, overwrite)

@@ -246,6 +246,7 @@ class MainScreen(DailyLoop, PaperKeyActions, MainScreenReading, Screen[None]):
         status = status_line(results, self.filters, sources, self.show_timing)
         self.query_one("#status", Static).update(Content("  ·  ").join([status, *self.loop_status(results)]))
         self.refresh_bindings()  # ctrl+d is offered only while a suggestion is shown
+        self.answer_shown()  # a restored session reopens its view with its first answer
         reader = self.query_one(Reader)
         if reader.paper is not None and results.total and self.library is not None:
             # The reader's matches follow the query too (its paper may not have changed).

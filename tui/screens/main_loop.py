@@ -1,33 +1,34 @@
-"""The daily loop on the main screen: the New view, read / dismissed marks with undo, watches, excluded facet
-values and session restore.
+"""The daily loop on the main screen: the New view, read / dismissed marks with undo, watches, trending and
+excluded facet values (session restore: ``main_session.py``; palette exports: ``loop_export.py``).
 
 Why a mixin of its own: these keys share state (the session, the undo stack, the read-state sets of the last
 search) but little with the search machinery in ``main.py``; the screen keeps a few one-line hooks (its
 bindings, the request, the status line, the search worker) and everything else lives here. File writes run in
-thread workers and come back as past-tense messages (``messages.py``), like every other worker. Handlers use
+thread workers (plain functions in ``loop_workers.py``, through the screen's ``run_in_thread``) and come back
+as past-tense messages (``messages.py``); a failure reaches the screen's one failure handler. Handlers use
 Textual's ``on_<message>`` names: ``@on`` only registers handlers on the widget class itself, not on a mixin.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 from textual.content import Content
 
-from paperdeck.index.models import SORT_ORDERS, SearchRequest
+from paperdeck.index.models import SORT_ORDERS, Paper
 from paperdeck.index.readstate import ReadState
 from paperdeck.index.search import UserFacets
-from paperdeck.index.session import Session, SessionStore
 from paperdeck.index.userfacets import user_facets
 from paperdeck.index.watches import Watch, WatchStore
-from ..messages import ReadStateChanged, SessionBegun, WatchesCounted, WatchSaved
+from ..messages import ReadStateChanged, TrendingFound, WatchesCounted, WatchSaved
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
+from ..widgets.reader import Reader
 from ..widgets.render import plain
 from ..widgets.result_list import ResultList
-from ..widgets.search_bar import SearchBar
+from . import loop_workers as workers
+from .main_session import SessionKeeping
+from .trending import TrendingScreen, find_trending
 from .watches import WatchesScreen, WatchNameScreen
 
 if TYPE_CHECKING:
@@ -41,11 +42,13 @@ LOOP_BINDINGS = [
     Binding("d", "dismiss_paper", "Not interested", id="dismiss_paper", show=False),
     Binding("w", "save_watch", "Watch", id="save_watch", tooltip="Save this search as a watch"),
     Binding("W", "show_watches", "Watches", id="show_watches", tooltip="Watches with their unread counts"),
+    Binding("T", "show_trending", "Trending", id="show_trending",
+            tooltip="Rising (upvotes gained since the previous import), top of the week and of the month"),
 ]
 UNDO_DEPTH = 20
 
 
-class DailyLoop:
+class DailyLoop(SessionKeeping):
     """Mixed into ``MainScreen``, which provides the widgets, ``filters``, ``run_search`` and ``notify``."""
 
     if TYPE_CHECKING:
@@ -55,20 +58,16 @@ class DailyLoop:
 
     def init_daily_loop(self) -> None:
         self.readstate = ReadState()
-        self.sessions = SessionStore()
         self.watches = WatchStore()
-        self.since: str | None = None  # "new" counts from here: the previous session's start
-        self.session_ready = False
         self.state_sets: dict[str, frozenset[str]] = {}  # read state of the last search, for drawing rows
         self.undo_stack: list[tuple[str, dict]] = []
-        self._restore_key: str | None = None
-        self._saved_session: dict[str, Any] | None = None
+        self.init_session_keeping()
 
     # -- hooks called by the screen -------------------------------------------------------------------------
 
     def user_facets(self) -> UserFacets:
         """Tags and read state for a search (called in the search worker); keeps the read-state sets."""
-        facets = user_facets(self.bookmarks, self.readstate, self.since)  # type: ignore[attr-defined]
+        facets = user_facets(self.bookmarks, self.readstate, self.new_since())  # type: ignore[attr-defined]
         self.state_sets = dict(facets["state"])
         return facets
 
@@ -92,85 +91,9 @@ class DailyLoop:
         new = dict(results.facets.get("state", ())).get("new", 0)
         if new:
             parts.insert(0, Content.styled(f"{new} new since last session", "bold"))
+        elif self.first_session and self.filters.get("state") == {"new"}:
+            parts.insert(0, plain("first session: nothing is new yet; papers added from now on will be"))
         return parts
-
-    def keep_key(self, current: str | None) -> str | None:
-        """The row to keep the cursor on: the restored selection once, then the current row."""
-        key, self._restore_key = self._restore_key, None
-        return key or current
-
-    # -- session ---------------------------------------------------------------------------------------------
-
-    @work(thread=True, group="session", exit_on_error=False, description="restore the session")
-    def begin_session(self) -> None:
-        try:
-            session = self.sessions.begin()
-        except Exception as err:  # a busy or unwritable data directory: start fresh, and say so
-            self.app.call_from_thread(self.notify, f"Could not restore the session: {err}",  # type: ignore
-                                      severity="warning", markup=False)
-            session = Session()
-        self.post_message(SessionBegun(session))  # type: ignore[attr-defined]
-
-    def on_session_begun(self, message: SessionBegun) -> None:
-        session = message.session
-        assert isinstance(session, Session)
-        for notice in self.sessions.messages:
-            self.notify(notice, severity="warning", markup=False)  # type: ignore[attr-defined]
-        # No previous session (the very first start): nothing is "new" yet, rather than the whole library.
-        self.since = session.previous_start or session.started
-        self.session_ready = True
-        self.session.sort_index = SORT_ORDERS.index(session.sort) if session.sort in SORT_ORDERS else 0
-        self._restore_key = session.selected
-        self.apply_search(session.query, session.filters, session.exclude)
-        self._saved_session = self.session_fields()
-
-    def apply_search(self, query: str, filters: tuple[tuple[str, str], ...],
-                     exclude: tuple[tuple[str, str], ...]) -> None:
-        """Put a saved query, filters and excluded values on screen and search (a session, a watch)."""
-        self.filters.clear()
-        for facet, value in filters:
-            self.filters.setdefault(facet, set()).add(value)
-        self.session.excluded.clear()
-        for facet, value in exclude:
-            self.session.excluded.setdefault(facet, set()).add(value)
-        self.session.set_query(query)
-        search = self.query_one(SearchBar)  # type: ignore[attr-defined]
-        if search.value != query:
-            with search.prevent(search.Changed):
-                search.value = query
-        self.run_search()  # type: ignore[attr-defined]
-
-    def session_fields(self) -> dict[str, Any]:
-        current = self.query_one(ResultList).current  # type: ignore[attr-defined]
-        view = "new" if self.filters.get("state") == {"new"} else \
-            "bookmarks" if self.filters.get("bookmarked") == {"yes"} else "results"
-        return {"query": self.query_one(SearchBar).value,  # type: ignore[attr-defined]
-                "filters": tuple(sorted((f, v) for f, values in self.filters.items() for v in values)),
-                "exclude": self.exclude_pairs(), "sort": self.session.sort,
-                "selected": current.paper.key if current else self._restore_key, "view": view}
-
-    def save_session_if_changed(self, in_worker: bool = True) -> None:
-        """Called every few seconds and when the screen closes; writes only when something changed."""
-        if not self.session_ready:
-            return
-        wanted = self.session_fields()
-        if wanted == self._saved_session:
-            return
-        self._saved_session = wanted
-        if in_worker:
-            self.save_session_worker(wanted)
-        else:
-            self._save_session(wanted)
-
-    @work(thread=True, group="session", exit_on_error=False, description="save the session")
-    def save_session_worker(self, wanted: dict[str, Any]) -> None:
-        self._save_session(wanted)
-
-    def _save_session(self, wanted: dict[str, Any]) -> None:
-        try:
-            self.sessions.save(**{k: v for k, v in wanted.items() if k in {f.name for f in fields(Session)}})
-        except Exception:  # the session is a convenience: never let it break quitting or browsing
-            self._saved_session = None
 
     # -- read state ------------------------------------------------------------------------------------------
 
@@ -180,7 +103,7 @@ class DailyLoop:
         super().action_open_paper()  # type: ignore[misc]
         hit = self.query_one(ResultList).current  # type: ignore[attr-defined]
         if hit is not None and self.row_state(hit.paper.key):
-            self.reading_worker("seen", [hit.paper.key], hit.paper.title)
+            self.change_reading("seen", [hit.paper.key], hit.paper.title)
 
     def action_new_view(self) -> None:
         """Papers first seen since the previous session, newest listing first (press again for everything)."""
@@ -195,56 +118,31 @@ class DailyLoop:
         paper = self.current_paper()  # type: ignore[attr-defined]
         if paper is not None:
             already = paper.key in self.state_sets.get("read", ())
-            self.reading_worker("unread" if already else "read", [paper.key], paper.title)
+            self.change_reading("unread" if already else "read", [paper.key], paper.title)
 
     def action_dismiss_paper(self) -> None:
         paper = self.current_paper()  # type: ignore[attr-defined]
         if paper is not None:
-            self.reading_worker("dismiss", [paper.key], paper.title)
+            self.change_reading("dismiss", [paper.key], paper.title)
 
     def action_mark_all_read(self) -> None:
         if self.library is not None:
-            self.reading_worker("read", None, "")
+            self.run_in_thread(workers.mark_everything_read, self.readstate,  # type: ignore[attr-defined]
+                               self.library, self.session.request(), self.bookmarks.keys(),  # type: ignore
+                               self.user_facets, group="readstate", exclusive=False,  # never cut a write
+                               description="save read state")
 
     def action_undo_reading(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)  # type: ignore[attr-defined]
             return
         what, undo = self.undo_stack.pop()
-        self.reading_worker("restore", list(undo), what, undo)
+        self.change_reading("restore", list(undo), what, undo)
 
-    @work(thread=True, group="readstate", exit_on_error=False, description="save read state")
-    def reading_worker(self, change: str, keys: list[str] | None, title: str, undo: dict | None = None) -> None:
-        """``keys`` None: every paper the current search lists (``R``), not only the loaded rows."""
-        try:
-            if keys is None:
-                request = self.session.request()
-                everything = SearchRequest(request.query, request.filters, page_size=100_000, with_facets=False,
-                                           with_snippets=False, exclude=request.exclude)
-                assert self.library is not None
-                marks = self.bookmarks.keys()  # type: ignore[attr-defined]
-                found = self.library.search(everything, marks, user_facets=self.user_facets())
-                keys = [h.paper.key for h in found.hits]
-                title = f"{len(keys)} papers"
-            if change == "restore":
-                assert undo is not None
-                self.readstate.restore(undo)
-                self.post_message(ReadStateChanged(f"Undone: {title}", None))  # type: ignore[attr-defined]
-                return
-            if change == "seen":
-                self.readstate.mark_read(keys)
-                self.post_message(ReadStateChanged("", None, keys))  # type: ignore[attr-defined]
-                return
-            if change == "dismiss":
-                done = self.readstate.dismiss(keys)
-                text = "Not interested"
-            else:
-                done = self.readstate.mark_read(keys, read=change == "read")
-                text = "Marked read" if change == "read" else "Marked unread"
-            self.post_message(ReadStateChanged(f"{text}: {title} (u undoes)", done))  # type: ignore
-        except Exception as err:  # read-only data directory, lock held too long
-            self.post_message(ReadStateChanged(  # type: ignore[attr-defined]
-                f"Could not save the read state ({type(err).__name__}: {err}); nothing was changed", None))
+    def change_reading(self, change: str, keys: list[str], title: str, undo: dict | None = None) -> None:
+        """One read-state change in a worker (``loop_workers.change_reading``); its answer: ReadStateChanged."""
+        self.run_in_thread(workers.change_reading, self.readstate, change, keys, title, undo,  # type: ignore
+                           group="readstate", exclusive=False, description="save read state")
 
     def on_read_state_changed(self, message: ReadStateChanged) -> None:
         if message.seen:  # opened in the reader: redraw its row, no notice and no new search
@@ -266,37 +164,18 @@ class DailyLoop:
 
         def named(name: str | None) -> None:
             if name:
-                self.save_watch_worker(name, request)
+                self.run_in_thread(workers.save_watch, self.watches, name, request,  # type: ignore[attr-defined]
+                                   group="watches", exclusive=False, description="save the watch")
         self.app.push_screen(WatchNameScreen(request.query, shown), named)  # type: ignore[attr-defined]
-
-    @work(thread=True, group="watches", exit_on_error=False, description="save a watch")
-    def save_watch_worker(self, name: str, request: SearchRequest) -> None:
-        try:
-            watch = self.watches.save(name, request.query, request.filters, request.exclude)
-            self.post_message(WatchSaved(f"Saved watch: {watch.name}"))  # type: ignore[attr-defined]
-        except Exception as err:
-            self.post_message(WatchSaved(f"Could not save the watch ({type(err).__name__}: {err})"))  # type: ignore
 
     def on_watch_saved(self, message: WatchSaved) -> None:
         self.notify(message.message, markup=False)  # type: ignore[attr-defined]
 
     def action_show_watches(self) -> None:
         if self.library is not None:
-            self.count_watches_worker()
-
-    @work(thread=True, exclusive=True, group="watches-count", exit_on_error=False, description="count watches")
-    def count_watches_worker(self) -> None:
-        assert self.library is not None
-        facets = self.user_facets()
-        marks = self.bookmarks.keys()  # type: ignore[attr-defined]
-        rows = []
-        for watch in self.watches.all():
-            options = {"page_size": 1, "with_facets": False, "with_snippets": False}
-            total = self.library.search(watch.request(**options), marks, user_facets=facets).total
-            unread = self.library.search(watch.request(unread_only=True, **options), marks,
-                                         user_facets=facets).total
-            rows.append((watch, unread, total))
-        self.post_message(WatchesCounted(rows))  # type: ignore[attr-defined]
+            self.run_in_thread(workers.count_watches, self.watches, self.library,  # type: ignore[attr-defined]
+                               self.bookmarks.keys(), self.user_facets,  # type: ignore[attr-defined]
+                               group="watches-count", description="count the watches")
 
     def on_watches_counted(self, message: WatchesCounted) -> None:
         for notice in self.watches.messages:
@@ -309,6 +188,36 @@ class DailyLoop:
             return
         self.apply_search(watch.query, watch.filters, watch.exclude)
         self.query_one(ResultList).focus()  # type: ignore[attr-defined]
+
+    # -- trending ------------------------------------------------------------------------------------------
+
+    def action_show_trending(self, mode: str = "rising") -> None:
+        """The Trending pane on ``mode``; its tabs ask for the other rankings (each in a worker)."""
+        if self.library is None:
+            return
+
+        def opened(paper: Paper | None) -> None:
+            if paper is not None:
+                self.open_in_reader(paper)  # type: ignore[attr-defined]
+                self.read_full_screen()  # type: ignore[attr-defined]
+                self.query_one(Reader).focus()  # type: ignore[attr-defined]
+        self.app.push_screen(TrendingScreen(mode, self.load_trending), opened)  # type: ignore[attr-defined]
+        self.load_trending(mode)
+
+    def show_top_week(self) -> None:
+        self.action_show_trending("week")
+
+    def show_top_month(self) -> None:
+        self.action_show_trending("month")
+
+    def load_trending(self, mode: str) -> None:
+        if self.library is not None:
+            self.run_in_thread(find_trending, self.library, self.readstate, mode,  # type: ignore[attr-defined]
+                               group="trending", description="rank the trending papers")
+
+    def on_trending_found(self, message: TrendingFound) -> None:
+        if isinstance(self.app.screen, TrendingScreen):  # type: ignore[attr-defined]
+            self.app.screen.show(message.mode, message.rows)  # type: ignore[attr-defined]
 
     def on_facet_list_excluded(self, message: FacetList.Excluded) -> None:
         """``-`` on a facet value: leave it out (press again to take it back)."""
