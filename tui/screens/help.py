@@ -26,6 +26,8 @@ from ..widgets.reader import LinkList, Reader, SimilarList
 from ..widgets.result_list import ResultList
 from .bookmarks import BookmarksScreen
 from .tags_note import TagsNoteScreen
+from .trending import TrendingScreen
+from .watches import WatchesScreen
 
 # One example per query field (``QUERY_FIELDS`` and ``USER_FIELDS``), then the operators.
 FIELD_SYNTAX = {
@@ -91,7 +93,8 @@ def collapse_digits(keys: list[str]) -> list[str]:
 # Where the focus is, and the class whose bindings answer there.
 PLACES = [("Result list", ResultList), ("Reader (enter from the list; z zooms)", Reader),
           ("Reader links", LinkList), ("Similar papers", SimilarList), ("Filter panes", FacetList),
-          ("Tags/note dialog (t)", TagsNoteScreen), ("Bookmarks view", BookmarksScreen)]
+          ("Tags/note dialog (t)", TagsNoteScreen), ("Bookmarks view (v)", BookmarksScreen),
+          ("Watches pane (W)", WatchesScreen), ("Trending pane (T)", TrendingScreen)]
 
 
 def help_sections(app_bindings: Iterable[Binding | tuple[str, ...]], screen_bindings: Iterable[Binding | tuple[str, ...]],
