@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from paperdeck.index.clean import strip_control
 from paperdeck.index.drafts import DraftStore, inert_line, inert_text
+from writer_processes import run_two_writers
 
 
 def test_a_draft_survives_a_new_store_and_goes_when_discarded(isolated_home: Path) -> None:
@@ -78,11 +79,7 @@ for i in range(count):
 
 
 def test_two_processes_keeping_drafts_lose_none(isolated_home: Path) -> None:
-    env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, name, "50"], env=env, stdout=subprocess.DEVNULL)
-             for name in ("left", "right")]
-    for proc in procs:
-        assert proc.wait(timeout=300) == 0
+    run_two_writers(_WRITER, isolated_home, 50)
     store = DraftStore()
     assert len(store.all()) == 100 and store.messages == []
 
