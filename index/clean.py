@@ -49,14 +49,18 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_title(title: str) -> str:
     """The form two titles are compared in: NFKC, case-folded, only letters and digits, single spaces.
 
     Why so aggressive: the same paper shows up with different quotes, dashes, spacing and capitalisation.
+    Cached: storing and indexing a paper normalise the same title several times in a row.
     """
     text = unicodedata.normalize("NFKC", title).casefold()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
+    return _NOT_ALNUM.sub(" ", text).strip()  # ``[\W_]`` is exactly "not str.isalnum()" for str patterns
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 _SLUG_MAX = 80

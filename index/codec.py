@@ -112,41 +112,64 @@ class _FieldBuilder:
         self.starts.append(len(self.docs))
 
     def arrays(self, fieldname: str) -> dict[str, np.ndarray]:
-        weights = np.frombuffer(self.weights, dtype=np.float64)
-        narrow = weights.astype(np.float32)
-        if np.array_equal(narrow, weights):  # counts times a field boost: exact in half the space
-            stored: np.ndarray = narrow
-        else:
-            stored = weights
-        starts = np.frombuffer(self.starts, dtype=np.int64)
-        firsts = starts[:-1]
-        out = {"terms": np.frombuffer(bytes(self.terms), dtype=np.uint8),
-               "term_offsets": np.frombuffer(self.term_offsets, dtype=np.int64), "starts": starts,
-               "docs": np.frombuffer(self.docs, dtype=np.int32), "weights": stored,
-               "term_weights": np.add.reduceat(weights, firsts) if len(firsts) else np.zeros(0),
-               "max_weights": np.maximum.reduceat(weights, firsts) if len(firsts) else np.zeros(0)}
-        if self.positional:
-            out["positions"] = np.frombuffer(self.positions, dtype=np.int32)
-            out["pos_starts"] = np.frombuffer(self.pos_starts, dtype=np.int64)
-        else:
-            out["freqs"] = np.frombuffer(self.freqs, dtype=np.int32)
-        return {f"{fieldname}/{part}": value for part, value in out.items()}
+        return field_arrays(
+            fieldname, bytes(self.terms), np.frombuffer(self.term_offsets, dtype=np.int64),
+            np.frombuffer(self.starts, dtype=np.int64), np.frombuffer(self.docs, dtype=np.int32),
+            np.frombuffer(self.weights, dtype=np.float64),
+            (np.frombuffer(self.positions, dtype=np.int32), np.frombuffer(self.pos_starts, dtype=np.int64))
+            if self.positional else None,
+            None if self.positional else np.frombuffer(self.freqs, dtype=np.int32))
+
+
+def field_arrays(fieldname: str, terms: bytes, term_offsets: np.ndarray, starts: np.ndarray, docs: np.ndarray,
+                 weights: np.ndarray, positions: tuple[np.ndarray, np.ndarray] | None,
+                 freqs: np.ndarray | None) -> dict[str, np.ndarray]:
+    """One field's arrays as the postings file stores them (terms sorted, each term's postings by document);
+    ``positions`` is (all positions, each posting's start) for positional fields, else ``freqs``."""
+    narrow = weights.astype(np.float32)
+    stored: np.ndarray = narrow if np.array_equal(narrow, weights) else weights  # counts x a boost: exact
+    firsts = starts[:-1]
+    out = {"terms": np.frombuffer(terms, dtype=np.uint8), "term_offsets": term_offsets, "starts": starts,
+           "docs": docs, "weights": stored,
+           "term_weights": np.add.reduceat(weights, firsts) if len(firsts) else np.zeros(0),
+           "max_weights": np.maximum.reduceat(weights, firsts) if len(firsts) else np.zeros(0)}
+    if positions is not None:
+        out["positions"], out["pos_starts"] = positions
+    else:
+        out["freqs"] = freqs  # type: ignore[assignment]
+    return {f"{fieldname}/{part}": value for part, value in out.items()}
+
+
+class _Built:
+    """A field whose arrays were built elsewhere (the bulk path), shaped like ``_FieldBuilder`` for ``close``."""
+
+    def __init__(self, kind: str, arrays: dict[str, np.ndarray]) -> None:
+        self.kind, self._arrays = kind, arrays
+
+    def arrays(self, fieldname: str) -> dict[str, np.ndarray]:
+        return self._arrays
 
 
 class ArrayFieldWriter(base.FieldWriter):
     """Receives a segment's postings from Whoosh (sorted by field and term) and writes them as arrays.
 
-    Whoosh hands every posting through ``add_postings`` (new documents, merges and sub-writers alike), so the
+    Whoosh hands every posting through ``add_postings`` (new documents and merges alike), so the
     per-call interface of ``FieldWriter`` (``start_field``, ``add``...) is not implemented."""
 
     def __init__(self, storage, segment) -> None:  # type: ignore[no-untyped-def]
         self.storage, self.segment = storage, segment
-        self.fields: dict[str, _FieldBuilder] = {}
+        self.fields: dict[str, _FieldBuilder | _Built] = {}
         self.is_closed = False
 
     def add_postings(self, schema, lengths, items):  # type: ignore[no-untyped-def]
         """Whoosh's loop over (field, term, document, weight, value) in order, without its per-posting method
-        calls: most of a build's postings pass through here."""
+        calls: most of a build's postings pass through here. Postings collected by paperdeck's own pool
+        (``bulk_writer.CompactPool``) arrive as arrays already and are taken whole."""
+        bulk = getattr(items, "field_arrays", None)
+        if bulk is not None:
+            for fieldname, (kind, arrays) in bulk().items():
+                self.fields[fieldname] = _Built(kind, arrays)
+            return
         builder: _FieldBuilder | None = None
         lastfield: str | None = None
         lastterm: bytes | None = None

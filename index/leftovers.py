@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _CORRUPT = re.compile(r"^(?P<kind>.+)\.corrupt-(?P<when>\d{8}-\d{6})(?:-(?P<pid>\d+))?(?P<sidecar>-wal|-shm)?$")
-_BUILDING = re.compile(r"^index\.(?:new|old)-(?P<pid>\d+)(?:-\d+)?$")
+_BUILDING = re.compile(r"^index\.(?:new|old|part)-(?P<pid>\d+)(?:-\d+)?$")
 
 
 @dataclass(frozen=True)

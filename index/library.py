@@ -26,6 +26,7 @@ from .clean import plural
 from .integrity import IndexDamaged, read_stamp, write_stamp
 from .models import LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper, SourceRejected, SourceReport
 from .indexing import build_index, index_keys
+from .parse_ahead import parsed_in_order
 from .query import SearchCancelled
 from .recovery import READING_BUSY, LibraryRecovery
 from .readstate import UpvoteTap, record_import
@@ -159,8 +160,8 @@ class Library(LibraryRecovery):
         """Store each file's papers (one transaction per file), collecting the keys to index. Returns whether
         the derived stores were marked as in flux."""
         invalidated = False
-        for n, source in enumerate(files, start=1):
-            self._report_progress(n - 1, len(files), f"reading {source.name}")
+        todo: list[tuple[SourceFile, str, int]] = []
+        for source in files:
             try:
                 digest, size = source.digest()
             except OSError as err:
@@ -170,14 +171,17 @@ class Library(LibraryRecovery):
             if known and known.sha256 == digest and known.year == year:
                 reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
                 continue
-            try:
-                papers, warnings_list = source.open(year, self.progress)
-            except SourceRejected as err:
-                reports.append(SourceReport(source.id, "skipped", reason=err.reason))
+            todo.append((source, digest, size))
+        parsed = parsed_in_order([source for source, _, _ in todo], year, self.progress)
+        for n, ((source, digest, size), (_, outcome)) in enumerate(zip(todo, parsed), start=1):
+            self._report_progress(n - 1, len(todo), f"reading {source.name}")
+            if isinstance(outcome, SourceRejected):
+                reports.append(SourceReport(source.id, "skipped", reason=outcome.reason))
                 continue
-            except OSError as err:
-                reports.append(SourceReport(source.id, "skipped", reason=err.strerror or str(err)))
+            if isinstance(outcome, OSError):
+                reports.append(SourceReport(source.id, "skipped", reason=outcome.strerror or str(outcome)))
                 continue
+            papers, warnings_list = outcome
             if not invalidated:
                 self._invalidate_stamps()
                 invalidated = True
@@ -275,14 +279,25 @@ class Library(LibraryRecovery):
         fresh = RecordStore(fresh_store_path)
         try:
             entries = list(self.manifest.sources.values())
-            for n, entry in enumerate(entries, start=1):
-                self._report_progress(n - 1, len(entries), f"reading {entry.name}")
+            readable: list[tuple[SourceEntry, SourceFile]] = []
+            for entry in entries:
                 try:
-                    papers, _ = read_source(entry.id).open(entry.year, self.progress)
-                    fresh.replace_source(entry.id, papers)
-                except (OSError, SourceRejected) as err:
-                    problems.append(f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are "
-                                    "missing until the file is back")
+                    readable.append((entry, read_source(entry.id)))
+                except OSError as err:
+                    problems.append(_missing(entry, err))
+            by_year: dict[int | None, list[tuple[SourceEntry, SourceFile]]] = {}
+            for entry, source in readable:
+                by_year.setdefault(entry.year, []).append((entry, source))
+            n = 0
+            for year, group in by_year.items():
+                parsed = parsed_in_order([source for _, source in group], year, self.progress)
+                for (entry, _), (_, outcome) in zip(group, parsed):
+                    self._report_progress(n, len(entries), f"reading {entry.name}")
+                    n += 1
+                    if isinstance(outcome, (OSError, SourceRejected)):
+                        problems.append(_missing(entry, outcome))
+                    else:
+                        fresh.replace_source(entry.id, outcome[0])
             build_index(fresh_dir, fresh, self._report_progress)
             fresh.set_meta("stamp", stamp)
         finally:
@@ -315,7 +330,7 @@ class Library(LibraryRecovery):
         the new segments are read), so the next start loads it instead of counting the whole index."""
         engine = self._engine
         engine.snapshot()  # loaded from its file or counted once: the base the next one is updated from
-        index_keys(self._ix, self.store, keys, self._report_progress, self.write_timeout, previous)
+        index_keys(self._ix, self._index_dir, self.store, keys, self._report_progress, self.write_timeout, previous)
         engine.refresh()
         engine.snapshot()
 
@@ -376,3 +391,7 @@ class Library(LibraryRecovery):
             with_code=with_code,
             locations=locations.describe(),
         )
+
+
+def _missing(entry: SourceEntry, err: OSError | SourceRejected) -> str:
+    return f"{entry.id}: {getattr(err, 'reason', None) or err}: its papers are missing until the file is back"

@@ -6,7 +6,7 @@ objects cross threads (a worker builds them, the UI thread shows them), so they 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 LinkKind = Literal["code", "model", "dataset", "space", "project", "paper", "pdf", "hf", "doi"]
@@ -28,6 +28,9 @@ class PageSeen:
     source: str
     listed: str | None = None  # "MM-DD": the pages carry month and day only, never a year
     line: int | None = None
+    # Which page it was: "day 2024-05-27", "week 2024-W22", "month 2024-05", "trending", "search: <query>",
+    # "paper page"; None when the source does not say (the seeds' copies, metadata files).
+    context: str | None = None
 
 
 @dataclass(slots=True)
@@ -51,6 +54,7 @@ class Paper:
     ai_summary: str | None = None
     keywords: list[str] = field(default_factory=list)
     journal_ref: str | None = None
+    comments: int | None = None  # the community's comment count, as the latest capture showed it
 
     @property
     def code_urls(self) -> list[str]:
@@ -66,11 +70,16 @@ class Paper:
         return sorted({page.listed for page in self.pages if page.listed})
 
     @property
+    def seen_on(self) -> list[str]:
+        """The pages the paper was seen on (listing day or period, trending, a search), first-seen order."""
+        return list(dict.fromkeys(page.context for page in self.pages if page.context))
+
+    @property
     def link_hosts(self) -> list[str]:
         return sorted({link.host for link in self.links})
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = _plain(self)
         data["code_urls"] = self.code_urls
         data["sources"] = self.sources
         return data
@@ -96,8 +105,27 @@ class Paper:
         )
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for the model's shapes (dataclasses, lists, immutable scalars), without its deep
+    copy of every string: storing a large batch converts every paper twice, and ``asdict`` dominated that."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(kind):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
 _OPTIONAL_FIELDS = ("arxiv_id", "authors", "categories", "published", "upvotes", "doi", "organization",
-                    "github_stars", "ai_summary", "keywords", "journal_ref")
+                    "github_stars", "ai_summary", "keywords", "journal_ref", "comments")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,9 @@ from .userfile import LockedJsonStore, utc_stamp
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 60  # upvote counts kept per paper: two months of daily imports
+# An import touching more papers than this rewrites the snapshot; a smaller one (a day's page or two) appends
+# its papers' states to the journal, so adding a page costs the same with 100 or 100,000 papers known.
+JOURNAL_IMPORT_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class ReadState(LockedJsonStore[dict[str, PaperState]]):  # path and messages (a
 
     def __init__(self, path: Path | None = None, lock_timeout: float = 10.0) -> None:
         self._file = JournalledStates(path or locations.readstate_path(), _validate, _dump, PaperState,
-                                      lock_timeout)
+                                      lock_timeout, PaperState.from_dict)
         self._file.read()
         self._file.compact_if_large()
         self._sets: tuple[int, str | None, dict[str, frozenset[str]]] | None = None
@@ -114,16 +117,30 @@ class ReadState(LockedJsonStore[dict[str, PaperState]]):  # path and messages (a
         if not (new_keys or renamed or upvotes):
             return
 
-        def apply(states: dict[str, PaperState]) -> None:
-            _rekey(states, renamed)
+        def apply(states: dict[str, PaperState]) -> dict[str, PaperState]:
+            """The states this import changes (``states`` itself is left alone)."""
+            changed: dict[str, PaperState] = {}
             for key in new_keys:
-                if not states.get(key, PaperState()).first_seen:
-                    states[key] = replace(states.get(key, PaperState()), first_seen=stamp)
-            for key, count in upvotes.items():
                 state = states.get(key, PaperState())
+                if not state.first_seen:
+                    changed[key] = replace(state, first_seen=stamp)
+            for key, count in upvotes.items():
+                state = changed.get(key) or states.get(key, PaperState())
                 if not state.upvotes or state.upvotes[-1][1] != count:
-                    states[key] = replace(state, upvotes=(*state.upvotes, (stamp, count))[-HISTORY_LIMIT:])
-        self._file.rewrite(apply)
+                    changed[key] = replace(state, upvotes=(*state.upvotes, (stamp, count))[-HISTORY_LIMIT:])
+            return changed
+
+        if renamed or len(new_keys) + len(upvotes) > JOURNAL_IMPORT_LIMIT:  # re-keying, or most of the file
+            def rewrite(states: dict[str, PaperState]) -> None:
+                _rekey(states, renamed)
+                states.update(apply(states))
+            self._file.rewrite(rewrite)
+            return
+
+        def journal(states: dict[str, PaperState]) -> tuple[list[PaperState], list[str], None]:
+            changed = apply(states)
+            return list(changed.values()), list(changed), None
+        self._file.append(journal, whole=True)
 
     def rekey(self, renamed: Mapping[str, str]) -> None:
         if any(old in self._file.read() for old in renamed):

@@ -42,12 +42,13 @@ class JournalledStates:
 
     def __init__(self, path: Path, validate: Callable[[Any], dict[str, PaperState]],
                  dump: Callable[[dict[str, PaperState]], Any], blank: Callable[[], PaperState],
-                 lock_timeout: float) -> None:
+                 lock_timeout: float, parse: Callable[[str, Any], PaperState] | None = None) -> None:
         self.path = path
         self.journal = path.with_name(path.name + ".journal")
         self.messages: list[str] = []  # one-line notices (a file kept aside, a journal line skipped)
         self.version = 0  # bumped whenever the states change: caches built on them compare it
         self._validate, self._dump, self._blank = validate, dump, blank
+        self._parse = parse or (lambda key, data: blank())
         self._lock_timeout = lock_timeout
         self._states: dict[str, PaperState] | None = None
         self._snapshot_mtime: int | None = None
@@ -82,7 +83,7 @@ class JournalledStates:
         except FileNotFoundError:
             return
         complete = data[:data.rfind(b"\n") + 1]  # a line without its newline is a write still going (or cut)
-        for line in complete.splitlines():
+        for line in complete.split(b"\n")[:-1]:  # not splitlines(): a stray \r inside a line is not an end
             problem = self._apply(line)
             if problem:
                 self.messages.append(f"{self.journal.name}: line at byte {self._offset} ({problem}): skipped")
@@ -99,22 +100,32 @@ class JournalledStates:
             return "not a JSON line"
         if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
             return "no paper key"
+        assert self._states is not None
+        if "state" in entry:  # a whole state, as an import leaves it (``append(..., whole=True)``)
+            try:
+                self._states[entry["key"]] = self._parse(entry["key"], entry["state"])
+            except (ValueError, TypeError) as err:
+                return str(err)
+            return ""
         values = {name: entry.get(name) for name in MARK_FIELDS}
         if not all(v is None or (isinstance(v, str) and v) for v in values.values()):
             return "marks must be times or null"
-        assert self._states is not None
         self._states[entry["key"]] = replace(self._states.get(entry["key"], self._blank()), **values)
         return ""
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def append(self, make: Callable[[dict[str, PaperState]], tuple[list[PaperState | None], list[str], R]]) -> R:
+    def append(self, make: Callable[[dict[str, PaperState]], tuple[list[PaperState | None], list[str], R]],
+               whole: bool = False) -> R:
         """Under the lock: ``make`` sees the current states and returns (new states, their keys, result); each
-        becomes one journal line, all written with one fsync. The snapshot is not touched."""
+        becomes one journal line, all written with one fsync. The snapshot is not touched. A line holds the
+        read and dismissed marks, or with ``whole`` the paper's whole state (an import's first sightings and
+        upvote counts)."""
         with self._locked():
             states = self.read()
             new, keys, result = make(states)
-            lines = "".join(json.dumps({"key": key, **{f: getattr(s, f, None) for f in MARK_FIELDS}},
+            lines = "".join(json.dumps({"key": key, "state": s.to_dict()} if whole and s is not None else
+                                       {"key": key, **{f: getattr(s, f, None) for f in MARK_FIELDS}},
                                        ensure_ascii=False) + "\n" for key, s in zip(keys, new))
             if lines:
                 self._cut_torn_tail()

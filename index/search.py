@@ -1,10 +1,8 @@
-"""Searching the index: lenient queries, filters, facet counts, sorting, paging, highlights, suggestions and
-similar papers. Everything returned is a plain dataclass from ``models``.
+"""Searching the index: lenient queries, filters, sorting, paging, highlights, suggestions and similar papers.
+Everything returned is a plain dataclass from ``models``.
 
-Why facet counts are computed here rather than with Whoosh ``groupedby``: Whoosh rebuilds its per-document
-value lists on every grouped search; we build them once per index generation as arrays (``snapshot.py``) and
-count with numpy under a mask of the matching documents. Counts are disjunctive: each facet is counted under the query and the *other* facets' filters, so choosing one
-source still shows how many hits the other sources would add.
+Facet counts (disjunctive: each facet under the query and the *other* facets' filters, so choosing one source
+still shows how many hits the other sources would add) are in ``facet_counts.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -21,10 +19,10 @@ from whoosh import query as wq
 from whoosh.index import Index
 
 from .clean import latex_to_display
-from .documents import date_sort_value
 from .fastpath import QueryEvaluator, ranked
+from .facet_counts import UserFacets, count_facets, docs_for_values, group_filters
 from .highlight import positive_terms, snippet_span, whole_span
-from .models import FACETS, USER_FACETS, AllBut, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
+from .models import AllBut, Hit, Paper, SearchRequest, SearchResults, SimilarPaper, Span
 from .integrity import reading_error
 from .query import ParsedQuery, check_cancelled, parse_query, simplify, split_user_fields
 from .snapshot import FACET_COLUMN, SNAPSHOT_SUFFIX, Snapshot
@@ -36,8 +34,6 @@ SIMILAR_TERMS = 12  # key terms used to find papers like one (25 took 7x longer 
 SIMILAR_TITLE_WEIGHT = 2.0  # a key term that is also in the paper's title counts this much more
 SIMILAR_MIN_SHARED = 2  # a match sharing fewer key terms than this is a coincidence, not a similar paper
 SIMILAR_OVERFETCH = 3  # candidates ranked per result asked for, to fill the list after dropping coincidences
-FACET_VALUES = 200  # values returned per count-ordered facet (author, host...): the most frequent ones
-_COUNT_ORDERED = frozenset({"host", "author", "category", "organization"})
 
 
 class EngineClosed(RuntimeError):
@@ -201,15 +197,15 @@ class SearchEngine:
                 # One evaluation gives the count, the facet mask and every score (``fastpath.py``).
                 mask, scores = self.evaluator().evaluate(parsed.query, cancel)
                 matching = mask & snap.live
-            selected = _group_filters((*request.filters, *user_filters))
-            allowed = {facet: _docs_for_values(snap, facet, values, sets) for facet, values in selected.items()}
-            for facet, values in _group_filters((*request.exclude, *user_excludes)).items():
-                banned = ~_docs_for_values(snap, facet, values, sets)
+            selected = group_filters((*request.filters, *user_filters))
+            allowed = {facet: docs_for_values(snap, facet, values, sets) for facet, values in selected.items()}
+            for facet, values in group_filters((*request.exclude, *user_excludes)).items():
+                banned = ~docs_for_values(snap, facet, values, sets)
                 allowed[facet] = allowed[facet] & banned if facet in allowed else snap.live & banned
             final = matching
             for docs in allowed.values():
                 final = final & docs
-            facets = self._count_facets(snap, matching, allowed, selected, sets) if request.with_facets else {}
+            facets = count_facets(snap, matching, allowed, selected, sets) if request.with_facets else {}
             total = int(np.count_nonzero(final))
             hits: list[Hit] = []
             start = (request.page - 1) * request.page_size
@@ -236,32 +232,6 @@ class SearchEngine:
             suggestion=suggestion,
             effective_query=parsed.text,
         )
-
-    def _count_facets(self, snap, matching, allowed, selected, sets):  # type: ignore[no-untyped-def]
-        counts: dict[str, tuple[tuple[str, int], ...]] = {}
-        for facet in FACETS:
-            docs = matching
-            for other, other_docs in allowed.items():
-                if other != facet:
-                    docs = docs & other_docs
-            chosen = selected.get(facet, set())
-            if facet in USER_FACETS:
-                pairs = [(value, int(np.count_nonzero(docs & _key_set_mask(snap, keys))))
-                         for value, keys in sets.get(facet, {}).items()]
-                pairs = [(v, n) for v, n in pairs if n or v in chosen]
-            else:
-                arrays = snap.facets[facet]
-                per_value = arrays.counts(docs)
-                nonzero = np.flatnonzero(per_value)
-                if facet in _COUNT_ORDERED and nonzero.size > FACET_VALUES:
-                    top = np.argpartition(-per_value[nonzero], FACET_VALUES)[:FACET_VALUES]
-                    nonzero = nonzero[top]
-                pairs = [(arrays.values[i], int(per_value[i])) for i in nonzero.tolist()]
-                shown = {v for v, _ in pairs}
-                pairs += [(v, int(per_value[arrays.index[v]]) if v in arrays.index else 0)
-                          for v in chosen if v not in shown]
-            counts[facet] = tuple(_order_facet_values(facet, pairs))
-        return counts
 
     def _make_hits(self, page, q, request, bookmarks, start) -> list[Hit]:  # type: ignore[no-untyped-def]
         records = self._store.get_many([key for key, _ in page])
@@ -386,49 +356,3 @@ def _surface_words(text: str, analyzer) -> dict[str, str]:  # type: ignore[no-un
     for token in analyzer(text, mode="index", chars=True):
         words.setdefault(token.text, text[token.startchar:token.endchar].lower())
     return words
-
-
-UserFacets = Mapping[str, Mapping[str, frozenset[str]]]
-
-
-def _key_set_mask(snap: Snapshot, keys: frozenset[str]) -> np.ndarray:
-    mask = snap.mask_of(snap.doc_by_key[k] for k in keys if k in snap.doc_by_key)
-    return snap.live & ~mask if isinstance(keys, AllBut) else mask
-
-
-def _docs_for_values(snap: Snapshot, facet: str, values: set[str], sets: UserFacets) -> np.ndarray:
-    """Documents with any of ``values``; user-data facets match values case-insensitively (``tag:To-Read``)."""
-    if facet not in USER_FACETS:
-        return snap.facets[facet].docs_with(values, snap.size)
-    docs = np.zeros(snap.size, dtype=bool)
-    wanted = {v.casefold() for v in values}
-    for value, keys in sets.get(facet, {}).items():
-        if value.casefold() in wanted:
-            docs |= _key_set_mask(snap, keys)
-    return docs
-
-
-def _group_filters(filters: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    grouped: dict[str, set[str]] = {}
-    for facet, value in filters:
-        if facet not in FACETS:
-            raise ValueError(f"unknown filter {facet!r}: use one of {', '.join(FACETS)}")
-        grouped.setdefault(facet, set()).add(value)
-    return grouped
-
-
-def _order_facet_values(facet: str, pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Dates newest first, yes before no, sources by name, everything else by count."""
-    if facet in ("listed", "year"):
-        return sorted(pairs, key=lambda pair: date_sort_value(pair[0]), reverse=True)
-    if facet == "upvotes":
-        order = ["100+", "50-99", "10-49", "1-9", "0"]
-        return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
-    if facet == "state":
-        order = ["new", "unread", "read", "dismissed"]
-        return sorted(pairs, key=lambda pair: order.index(pair[0]) if pair[0] in order else 99)
-    if facet in ("has_code", "bookmarked"):
-        return sorted(pairs, key=lambda pair: pair[0] != "yes")
-    if facet == "source":
-        return sorted(pairs)
-    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))

@@ -365,11 +365,23 @@ class RecordStore:
                     found[key] = Paper.from_dict(json.loads(record))
         return found
 
-    def iter_papers(self) -> Iterator[Paper]:
+    def all_keys(self) -> list[str]:
         with self._lock:
-            rows = self._db.execute("SELECT record FROM papers ORDER BY key").fetchall()
-        for (record,) in rows:
-            yield Paper.from_dict(json.loads(record))
+            return [key for (key,) in self._db.execute("SELECT key FROM papers ORDER BY key")]
+
+    def iter_papers(self, chunk: int = 1000) -> Iterator[Paper]:
+        """Every paper in key order, read a page of rows at a time: a build iterates the whole library, and
+        holding every record's JSON at once was most of a large build's memory."""
+        after = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute("SELECT key, record FROM papers WHERE key > ? ORDER BY key LIMIT ?",
+                                        (after, chunk)).fetchall()
+            for _, record in rows:
+                yield Paper.from_dict(json.loads(record))
+            if len(rows) < chunk:
+                return
+            after = rows[-1][0]
 
     def counts(self) -> tuple[int, int]:
         """(papers, papers with a code link), counted inside SQLite: loading 100,000 records to count them

@@ -1,5 +1,6 @@
-"""SIGKILL of `paperdeck add` or `rebuild` leaves no sub-writer running and no half-built index (issue 11,
-case 7). Real processes and a real SIGKILL; the test waits on the processes themselves (pidfd), not on time.
+"""SIGKILL of `paperdeck add` or `rebuild` leaves no forked worker running and no half-built index (issue 11,
+case 7). The workers are the parse-ahead processes (``parse_ahead.py``) a large add or a rebuild forks. Real
+processes and a real SIGKILL; the test waits on the processes themselves (pidfd), not on time.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from paperdeck.index.library import Library
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
-                       reason="forked sub-writers need Linux and two cores"),
+                       reason="forked parse workers need Linux and two cores"),
 ]
 
 ABSTRACT = ("We study a problem in depth. Our method improves results by a wide margin on many benchmarks and "
             "datasets. It is simple to implement and fast to run on commodity hardware at any scale.")
-BIG = 2100
-POLL = 0.02  # interval between looks at /proc while waiting for the sub-writers to be forked
+FILES, PER_FILE = 5, 1200  # enough files to parse ahead, enough papers to keep the workers alive a while
+BIG = FILES * PER_FILE
+POLL = 0.02  # interval between looks at /proc while waiting for the workers to be forked
 
 
 def dump(path: Path, count: int, word: str) -> Path:
@@ -46,7 +48,7 @@ def children(pid: int) -> set[int]:
     return found
 
 
-def wait_for_sub_writers(proc: subprocess.Popen, also: Path | None = None) -> set[int]:
+def wait_for_workers(proc: subprocess.Popen, also: Path | None = None) -> set[int]:
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
@@ -54,7 +56,7 @@ def wait_for_sub_writers(proc: subprocess.Popen, also: Path | None = None) -> se
         if len(kids) >= 2 and (also is None or also.exists()):
             return kids
         time.sleep(POLL)
-    raise AssertionError("the sub-writers were never forked")
+    raise AssertionError("the parse workers were never forked")
 
 
 def wait_exited(pids: set[int], timeout: float) -> set[int]:
@@ -80,11 +82,14 @@ def cli(home: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_sigkill_of_add_and_rebuild_leaves_no_sub_writer_and_no_half_built_index(seeded_home: Path,
+def test_sigkill_of_add_and_rebuild_leaves_no_worker_and_no_half_built_index(seeded_home: Path,
                                                                                    tmp_path: Path) -> None:
-    big = dump(tmp_path / "big.txt", BIG, "zebra")
+    big = tmp_path / "big"
+    big.mkdir()
+    for n in range(FILES):
+        dump(big / f"part{n}.txt", PER_FILE, f"zebra{n}x")
     add = cli(seeded_home, "add", str(big))
-    kids = wait_for_sub_writers(add)
+    kids = wait_for_workers(add)
     add.send_signal(signal.SIGKILL)
     add.communicate()
     assert wait_exited(kids, timeout=60) == set()  # they were still alive 31 minutes later before the fix
@@ -95,7 +100,7 @@ def test_sigkill_of_add_and_rebuild_leaves_no_sub_writer_and_no_half_built_index
 
     rebuild = cli(seeded_home, "rebuild")
     half_built = seeded_home / "cache" / f"index.new-{rebuild.pid}"
-    kids = wait_for_sub_writers(rebuild, also=half_built)
+    kids = wait_for_workers(rebuild, also=half_built)
     rebuild.send_signal(signal.SIGKILL)
     rebuild.communicate()
     assert wait_exited(kids, timeout=60) == set()
@@ -104,7 +109,7 @@ def test_sigkill_of_add_and_rebuild_leaves_no_sub_writer_and_no_half_built_index
     with Library() as library:
         assert any(m.startswith("removed ") and "leftover cop" in m for m in library.messages), library.messages
         assert library.stats().papers == UNIQUE_SEED_PAPERS + BIG
-        assert library.search("zebra7").total == 1
+        assert library.search("zebra3x7").total == 1
     assert not half_built.exists()
     assert list((seeded_home / "cache").glob("index.new-*")) == []
     assert list((seeded_home / "cache").glob("records.sqlite3.new*")) == []  # the killed rebuild's store too

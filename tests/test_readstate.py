@@ -78,7 +78,10 @@ def test_upvotes_history_and_rekey_keep_state(library: Library, tmp_path: Path) 
 
 @pytest.mark.parametrize("content", [b"", b"{", b"\xff\xfe", b'{"papers": []}', b'{"papers": {"k": 3}}',
                                      b'{"papers": {"k": {"upvotes": [[1, 2]]}}}'])
-def test_a_broken_file_is_kept_aside_and_the_backup_restored(isolated_home: Path, content: bytes) -> None:
+def test_a_broken_file_is_kept_aside_and_the_backup_restored(isolated_home: Path, content: bytes,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperdeck.index import readstate
+    monkeypatch.setattr(readstate, "JOURNAL_IMPORT_LIMIT", 0)  # each import rewrites the snapshot (and backup)
     state = ReadState()
     state.record_import(["first"])
     state.record_import(["second"])  # the backup holds "first"
@@ -187,6 +190,26 @@ def test_a_mark_at_100000_papers_appends_one_line_and_leaves_the_snapshot_alone(
     assert ReadState().get("k5").seen is None and ReadState().get("k5").first_seen
 
 
+def test_a_days_import_at_100000_papers_appends_its_papers_and_leaves_the_snapshot_alone(
+        isolated_home: Path) -> None:
+    """Adding a page records first sightings and upvotes for its papers only: the cost of ``add`` must not
+    grow with every paper ever seen."""
+    state = ReadState()
+    _big_snapshot(state.path, 100_000)
+    before = state.path.stat()
+    ReadState().record_import([f"new{n}" for n in range(50)] + ["k7"], upvotes={"new3": 12, "k9": 4})
+    after = state.path.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+    assert len(state.journal_path.read_text().splitlines()) == 51  # 50 first sightings, k9's count (k7 known)
+    opened = ReadState()
+    assert len(opened.all()) == 100_050 and opened.messages == []
+    assert opened.get("new3").first_seen and opened.get("new3").upvotes[-1][1] == 12
+    assert opened.get("k7").first_seen == "2026-01-01T00:00:00.000000Z"  # an earlier sighting is kept
+    assert opened.get("k9").upvotes[-1][1] == 4 and opened.get("k9").first_seen
+    opened.mark_read(["new3"])
+    assert ReadState().get("new3").upvotes[-1][1] == 12  # a later mark keeps the import's fields
+
+
 def test_a_line_cut_by_sigkill_is_not_read_and_is_cut_before_the_next_mark(isolated_home: Path) -> None:
     state = ReadState()
     state.record_import(["a", "b"])
@@ -213,7 +236,9 @@ def test_a_journal_line_broken_by_hand_is_skipped_with_a_message_and_the_rest_ke
     assert len(opened.messages) == 3 and all("skipped" in m for m in opened.messages)
 
 
-def test_compaction_folds_the_journal_in_and_a_replayed_journal_changes_nothing(isolated_home: Path) -> None:
+def test_compaction_folds_the_journal_in_and_a_replayed_journal_changes_nothing(
+        isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperdeck.index import readstate
     state = ReadState()
     state.record_import(["a", "b", "c"])
     state.mark_read(["a", "b"])
@@ -221,6 +246,7 @@ def test_compaction_folds_the_journal_in_and_a_replayed_journal_changes_nothing(
     state.restore(state.mark_read(["c"]) or {})
     journal = state.journal_path.read_bytes()
     expected = dict(ReadState().all())
+    monkeypatch.setattr(readstate, "JOURNAL_IMPORT_LIMIT", 0)  # an import this large rewrites the snapshot
     state.record_import(["d"])  # a snapshot write compacts: the journal is folded in and removed
     assert not state.journal_path.exists()
     assert {k: v for k, v in ReadState().all().items() if k != "d"} == expected
@@ -242,8 +268,11 @@ def test_a_large_journal_is_compacted_when_the_state_is_opened(isolated_home: Pa
 
 
 @given(st.lists(st.one_of(st.binary(max_size=40), st.builds(json.dumps, st.dictionaries(
-    st.sampled_from(["key", "seen", "dismissed", "other"]),
-    st.one_of(st.none(), st.text(max_size=8), st.integers(), st.lists(st.integers(), max_size=2)))).map(str.encode)),
+    st.sampled_from(["key", "seen", "dismissed", "other", "state"]),
+    st.one_of(st.none(), st.text(max_size=8), st.integers(), st.lists(st.integers(), max_size=2),
+              st.dictionaries(st.sampled_from(["first_seen", "seen", "upvotes", "x"]),
+                              st.one_of(st.text(max_size=4), st.lists(st.lists(st.integers(), max_size=2),
+                                                                     max_size=2)), max_size=3)))).map(str.encode)),
     max_size=8))
 def test_any_journal_is_read_line_by_line_or_skipped_with_a_message(lines: list[bytes]) -> None:
     import tempfile

@@ -15,7 +15,7 @@ from ..models import Paper, ParseResult, ParseWarning, SourceRejected
 from .atom import parse_atom, unwrap_atom_json
 from .bibtex import BIBTEX_HINT, parse_bibtex
 from .capture import capture_kind, parse_capture
-from .capture_html import looks_like_html, parse_html
+from .capture_html import looks_like_html, page_data_papers, parse_html
 from .daily_page import parse_daily_page
 from .fields import load_json, sanitize_papers
 from .hf_json import parse_hf_daily
@@ -26,7 +26,7 @@ __all__ = ["parse_source", "open_source", "detect_format", "source_format", "dec
 
 Progress = Callable[[int, int, str], None]
 FORMATS = ("daily_page", "hf_json", "kaggle_jsonl", "atom", "bibtex", "html", "markdown", "text_dump", "notebook",
-           "paper_page")
+           "paper_page", "text_cards")
 # Whole-document formats are parsed in memory: a bound keeps one crafted file from exhausting it. Line-based
 # pages are read line by line instead, each line cut at a bound (a real page's longest line is an abstract).
 MAX_DOCUMENT_BYTES = 64 << 20
@@ -63,7 +63,8 @@ def detect_format(head: str) -> str:
 def source_format(text: str) -> str:
     """The format of a whole decoded file (what ``parse_source`` reads it as)."""
     fmt = detect_format(text[:16384])
-    return (capture_kind(text) or fmt) if fmt == "daily_page" else fmt
+    # A text browser's link list is at the end: a dump whose head looks like a copy without links may have one.
+    return (capture_kind(text) or fmt) if fmt in ("daily_page", "text_cards") else fmt
 
 
 def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResult:
@@ -74,8 +75,9 @@ def parse_source(data: bytes, source: str, year: int | None = None) -> ParseResu
         result = parse_daily_page(text, source, year=year)
     elif fmt == "html":
         result = parse_html(text, source, year=year)
-    elif fmt in ("markdown", "text_dump", "notebook", "paper_page"):
-        result = parse_capture(text, source, fmt, year=year)
+    elif fmt in ("markdown", "text_dump", "notebook", "paper_page", "text_cards"):
+        # A converter that keeps raw HTML (pandoc) keeps the page's own data: read it exactly when it is there.
+        result = page_data_papers(text, source) or parse_capture(text, source, fmt, year=year)
     elif fmt == "hf_json":
         result = parse_hf_daily(text, source)
     elif fmt == "kaggle_jsonl":

@@ -13,13 +13,14 @@ import re
 from urllib.parse import urlsplit
 
 from ..models import Paper, ParseResult, ParseWarning, SourceRejected
-from .capture_blocks import Block, PageInfo
+from .capture_blocks import Block, PageInfo, paper_id_from_url
 from .capture_entries import Entry, segment
 from .capture_fields import date_of, extract
 from .capture_junk import prose_problem, title_problem
 from .capture_markdown import markdown_blocks
 from .capture_text import has_reference_list, text_blocks, url_lines
 from .metadata import build_paper
+from .page_context import context_from_url, day_context
 
 KIND_NAMES = {
     "html": "an HTML page",
@@ -27,6 +28,7 @@ KIND_NAMES = {
     "text_dump": "a text browser's dump (numbered links)",
     "notebook": "a text export with links on their own lines",
     "paper_page": "a paper page saved as text",
+    "text_cards": "a text copy of a page without its links",
 }
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _MD_LINK = re.compile(r"\]\((?:https?://|/)[^)\s]*\)")
@@ -35,7 +37,14 @@ _PAPER_URL_LINE = re.compile(r"^\s*<?https?://(?:www\.)?(?:huggingface\.co/paper
 _ARXIV_LINE = re.compile(r"^\s*(?:\[\d+\])?arxiv:\s*\d{4}\.\d{4,5}", re.IGNORECASE | re.MULTILINE)
 _URL_DATE = re.compile(r"/papers/(?:date/)?(\d{4}-\d{2}-\d{2})")
 _SUBMITTED = re.compile(r"^submitted by\s+(.+?)(?:\s+on\s+\w+ \d{1,2}(?:, \d{4})?)?$", re.IGNORECASE)
+_LOST_MARKER = re.compile(r"^\s*\[\d+\]\S", re.MULTILINE)
+_GLUED_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_DATE_TEXT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?\b",
+                        re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# A card's own detail lines ("· 9 authors", "Submitted by ..."): a page that lost its links still has them.
+_CARD_DETAIL_LINE = re.compile(r"^\s*(?:[-*•]\s+)?(?:·\s*)?(?:\d[\d,]*\s+authors?|submitted by\s+\S.*)\s*$",
+                               re.IGNORECASE | re.MULTILINE)
 
 
 def capture_kind(text: str) -> str | None:
@@ -50,6 +59,8 @@ def capture_kind(text: str) -> str | None:
         return "notebook"
     if _ARXIV_LINE.search(head) and "abstract" in head.casefold():
         return "paper_page"
+    if _CARD_DETAIL_LINE.search(head) or len(_LOST_MARKER.findall(head)) >= 2:
+        return "text_cards"  # the seeds' plain copies never show card details or a text browser's "[12]" marks
     return None
 
 
@@ -58,7 +69,7 @@ def parse_capture(text: str, source: str, kind: str, year: int | None = None) ->
     if kind == "markdown":
         blocks, info = markdown_blocks(text)
     else:
-        blocks, info = text_blocks(text), PageInfo()
+        blocks, info = text_blocks(text, lost_links=kind == "text_cards"), PageInfo()
     return papers_from_blocks(blocks, info, source, kind, year)
 
 
@@ -68,13 +79,31 @@ def _page_info(blocks: list[Block], info: PageInfo, year: int | None) -> PageInf
         info.date = info.date or m.group(1)
     if info.date is None:
         for block in blocks[:40]:
-            if len(block.lines) == 1 and (found := date_of(block.text, None)) and len(block.text) <= 20:
+            if any(paper_id_from_url(link.url) for link in block.links) or any(
+                    _CARD_DETAIL_LINE.match(line) for line in block.lines):
+                break  # the first card: a date from here on is a paper's, not the page's
+            candidates = [*block.lines, block.text] if len(block.lines) <= 3 else block.lines
+            if found := next((day for text in candidates if (day := _listing_date(text))), None):
                 info.date = found
                 break
     if info.date and _YEAR.match(info.date):
         info.year = int(info.date[:4])
     info.year = info.year or year
+    trending = any(b.text.casefold() == "trending papers" for b in blocks[:40]) or "trending papers" in (
+        info.title or "").casefold()
+    info.context = (info.context or context_from_url(info.url) or ("trending" if trending else None)
+                    or day_context(info.date))
     return info
+
+
+def _listing_date(text: str) -> str | None:
+    """The day a listing's header shows: a date alone, or between the pager's links, also when a text copy ran
+    them together ("PreviousDec 12, 2024Next")."""
+    spaced = _GLUED_WORDS.sub(" ", text)
+    if len(spaced) > 40 or (found := date_of(spaced, None)) is None:
+        return None
+    rest = _DATE_TEXT.sub(" ", spaced).casefold().split()
+    return found if all(word in ("previous", "next", "‹", "›", "<", ">") for word in rest) else None
 
 
 def _names(blocks: list[Block]) -> frozenset[str]:
@@ -137,7 +166,8 @@ def _paper(entry: Entry, info: PageInfo, source: str, names: frozenset[str],
                         authors=fields.authors, published=fields.published, listed=listed,
                         upvotes=fields.upvotes, github_repo=fields.github_repo, github_stars=fields.github_stars,
                         project_page=fields.project_page, organization=fields.organization,
-                        ai_summary=fields.ai_summary or None, extra_links=fields.extra_links, line=entry.line)
+                        ai_summary=fields.ai_summary or None, extra_links=fields.extra_links, line=entry.line,
+                        comments=fields.comments, context="paper page" if entry.single_page else info.context)
     return paper
 
 
@@ -149,7 +179,7 @@ def _merge(papers: dict[str, Paper], paper: Paper) -> None:
         return
     if len(paper.abstract) > len(known.abstract):
         known.abstract = paper.abstract
-    for name in ("ai_summary", "published", "upvotes", "organization", "github_stars"):
+    for name in ("ai_summary", "published", "upvotes", "organization", "github_stars", "comments"):
         if getattr(known, name) is None and getattr(paper, name) is not None:
             setattr(known, name, getattr(paper, name))
     known.authors = known.authors or paper.authors

@@ -17,6 +17,11 @@ from .capture_junk import CHROME, title_problem
 
 _ARXIV_LINE = re.compile(r"^arxiv:\s*(\d{4}\.\d{4,5})", re.IGNORECASE)
 _SENTENCE = re.compile(r"[.!?]\s+[A-Z(]")
+# The first line of a card's details, right under its title: "Submitted by ...", "· 9 authors", "Dec 10, 2024".
+_CARD_START = re.compile(r"^(?:submitted by\s+\S|published on\b|·?\s*\d[\d,]*\s+authors?\b|"
+                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$)",
+                         re.IGNORECASE)
+TITLE_MAX_LINES = 3
 
 
 @dataclass(slots=True)
@@ -30,7 +35,7 @@ class Entry:
     single_page: bool = False
 
 
-def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str] | None:
+def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str | None] | None:
     """(title, arXiv id) when the block starts with a link to a paper page whose text is a real title."""
     if not block.lines:
         return None
@@ -46,7 +51,10 @@ def _title_from_link(block: Block, names: frozenset[str]) -> tuple[str, str] | N
                              == 0 and not block.text.endswith(".")):
             title = block.text if block.text.startswith(title) else title
         if title_problem(title, names) is None:
-            return title, paper_id
+            ids = {found for other in block.links if other.text == link.text
+                   and (found := paper_id_from_url(other.url))}
+            # The same title linking to two papers (a stray link under it): which one is not known, so neither.
+            return title, paper_id if len(ids) <= 1 else None
     return None
 
 
@@ -118,6 +126,41 @@ def _is_pre_title_detail(block: Block) -> bool:
     return len(block.lines) == 1 and bool(BARE_NUMBER.match(block.lines[0]))
 
 
+def is_title_block(block: Block, names: frozenset[str]) -> bool:
+    """A block that can be a card's title in a copy without links: a few lines, title-like, not a detail."""
+    return (0 < len(block.lines) <= TITLE_MAX_LINES and not block.heading
+            and not any(_CARD_START.match(part.strip()) for line in block.lines for part in line.split("·"))
+            and not _is_pre_title_detail(block)
+            and title_problem(block.text, names, plain_text=True) is None)
+
+
+def _segment_on_details(blocks: list[Block], names: frozenset[str]) -> list[Entry]:
+    """Entries of a copy that lost its links and headings (``lynx -dump -nolist``, a reader view, plain text):
+    a card is a title block followed at once by its details ("Submitted by", "· N authors", its date).
+
+    Why not the seeds' alternation: these copies interleave details, counts and chrome between title and
+    abstract, and a hard-wrapped abstract's line may look like a title; a title here must be a block of its
+    own directly above a card's first detail, so a line cut from an abstract never is one."""
+    entries: list[Entry] = []
+    loose: list[Block] = []
+    current: Entry | None = None
+    for index, block in enumerate(blocks):
+        previous = blocks[index - 1] if index else None
+        if (previous is not None and block.lines and _CARD_START.match(block.lines[0].strip())
+                and is_title_block(previous, names)):
+            pool = current.blocks if current else loose
+            if pool and pool[-1] is previous:
+                pool.pop()
+            pre: list[Block] = []
+            while pool and _is_pre_title_detail(pool[-1]):
+                pre.insert(0, pool.pop())
+            current = Entry(previous.text, previous.line, None, [*pre, block])
+            entries.append(current)
+            continue
+        (current.blocks if current else loose).append(block)
+    return entries
+
+
 def segment(blocks: list[Block], names: frozenset[str] = frozenset()) -> list[Entry]:
     """The entries of a capture, in page order (duplicates still in; merging is the caller's job)."""
     arxiv = _is_single_page(blocks)
@@ -129,6 +172,8 @@ def segment(blocks: list[Block], names: frozenset[str] = frozenset()) -> list[En
     if arxiv is not None and len(distinct) <= 1:
         return _single_page_entry(blocks, arxiv, names)
     level = None if distinct else _heading_level(blocks, names)
+    if not distinct and level is None:
+        return _segment_on_details(blocks, names)
     entries: list[Entry] = []
     loose: list[Block] = []  # blocks not inside an entry (page header, chrome between sections)
     current: Entry | None = None

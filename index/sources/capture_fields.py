@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .capture_blocks import Block, PageInfo, join_wrapped, paper_id_from_url
-from .capture_entries import Entry
+from .capture_blocks import BARE_NUMBER, Block, PageInfo, join_wrapped, paper_id_from_url
+from .capture_entries import Entry, is_title_block
 from .capture_junk import prose_problem
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -23,9 +23,12 @@ _DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.
 _UPVOTES = re.compile(r"^(?:upvote\s+)?(\d[\d,]*)(?:\s+upvotes?)?$", re.IGNORECASE)
 _COUNT = re.compile(r"\b(\d[\d,]*)\s+(authors?|comments?)\b", re.IGNORECASE)
 _STARS = re.compile(r"github\s+([\d.,]+)\s*([km]?)\b", re.IGNORECASE)
-_DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote\b|arxiv page$|view pdf\b|project page$|"
+_DETAIL = re.compile(r"^(?:submitted by\b|published on\b|authors?:|upvote(?:\s+\d[\d,]*)?$|arxiv page$|view pdf$|"
+                     r"project page$|"
                      r"(?:link:\s*)?github(?:\s+[\d.,]+[km]?)?$|·|\d[\d,]*$|\d[\d,]*\s+(?:authors?|comments?)\b)",
                      re.IGNORECASE)
+_CARD_DETAIL = re.compile(r"^(?:\d[\d,]*\s+(?:authors?|comments?)\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                          r"\s+\d{1,2}(?:,?\s+\d{4})?$)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
 _AI_MARK = "ai-generated summary"
 # lynx runs a link's text on to the end of the line: "[11]Google Aug 20, 2026" names the organisation "Google".
@@ -34,6 +37,8 @@ _TRAILING_DATE = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|
                             r"(?:\s+\d{4})?\s*$", re.IGNORECASE)
 _STOP_SECTIONS = ("community", "models citing", "datasets citing", "spaces citing", "collections including")
 SUMMARY_MAX_WORDS = 70
+DETAIL_MAX_WORDS = 8
+LINK_LABEL_MAX_WORDS = 6
 
 
 @dataclass(slots=True)
@@ -52,6 +57,7 @@ class EntryFields:
     arxiv_id: str | None = None
     extra_links: list[str] = field(default_factory=list)
     author_count: int | None = None
+    comments: int | None = None
 
     @property
     def has_card_details(self) -> bool:
@@ -80,7 +86,14 @@ def _stars(text: str) -> int | None:
 
 
 def _is_detail(line: str) -> bool:
-    return bool(_DETAIL.match(line.strip())) or bool(_DATE.fullmatch(line.strip()))
+    """A card detail line. One led by a word ("Upvote", "Submitted by") is short: a wrapped abstract's line may
+    start with the same word ("upvote.", "submitted by the authors of ...")."""
+    text = line.strip()
+    if text.lower().startswith(("authors:", "author:")):
+        return True
+    if _DETAIL.match(text):
+        return not text[:1].isalpha() or (len(text.split()) <= DETAIL_MAX_WORDS and not text.endswith("."))
+    return bool(_DATE.fullmatch(text))
 
 
 def _only_links(line: str, labels: list[str]) -> bool:
@@ -117,16 +130,20 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
     prose = prose_of(block)
     details = []
     for index, line in enumerate(block.lines):
-        if prose and not _is_detail(line) and line.strip() in prose:
-            continue
+        if (prose and not _is_detail(line) and line.strip() in prose) or line.lstrip().startswith("|"):
+            continue  # prose, or a table row: a document's table that quotes "· 9 authors" is not a card
         details.append(line)
         if line.lower().startswith("authors:"):  # the list may wrap over the block's remaining lines
             listed = join_wrapped(block.lines[index:])[8:]
             fields.authors = [a.strip() for a in listed.split(",") if a.strip()]
             break
         for part in (p.strip() for p in line.split("·")):
-            if (m := _COUNT.search(part)) and m.group(2).lower().startswith("author"):
-                fields.author_count = int(m.group(1).replace(",", ""))
+            if m := _COUNT.search(part):
+                count = int(m.group(1).replace(",", ""))
+                if m.group(2).lower().startswith("author"):
+                    fields.author_count = count
+                elif fields.comments is None:
+                    fields.comments = count
             if fields.upvotes is None and (m := _UPVOTES.match(part)):
                 fields.upvotes = int(m.group(1).replace(",", ""))
             elif fields.published is None and _DATE.search(part) and not part.lower().startswith("submitted"):
@@ -137,11 +154,15 @@ def _read_details(block: Block, fields: EntryFields, year: int | None, before_pr
         parts = urlsplit(link.url)
         host = (parts.hostname or "").lower().removeprefix("www.")
         segments = [s for s in parts.path.split("/") if s]
-        if host == "github.com" and len(segments) >= 2 and fields.github_repo is None:
+        if parts.fragment == "community" and fields.comments is None and BARE_NUMBER.match(link.text.strip()):
+            fields.comments = int(link.text.strip().replace(",", ""))  # the comment icon's count, linked
+        elif host == "github.com" and len(segments) >= 2 and fields.github_repo is None:
             fields.github_repo = link.url
             fields.github_stars = _stars(link.text)
         elif fields.arxiv_id is None and (paper_id := paper_id_from_url(link.url)):
-            fields.arxiv_id = paper_id
+            # A card's own paper link is a label ("arXiv Page", a thumbnail); a URL a notebook export hung on a
+            # whole paragraph is that paragraph's, and may be the next card's whose title was lost.
+            fields.arxiv_id = paper_id if len(link.text.split()) <= LINK_LABEL_MAX_WORDS else None
         elif link.text.casefold() == "project page" and host:
             fields.project_page = link.url
         elif before_prose and fields.organization is None and host == "huggingface.co" and len(segments) == 1:
@@ -183,18 +204,52 @@ def _section(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _first_card_prose(blocks: list[Block]) -> list[Block]:
+    """The prose blocks of the entry's own card: those before another card's details (authors, date, comments) follow
+    its prose. Why: a card whose title was lost (a damaged or cut capture) would otherwise give its abstract to
+    the card above, glued to that card's own."""
+    prose: list[Block] = []
+    closed = False  # the card's details came after its prose: more prose is another card's
+    for block in blocks:
+        details = [i for i, line in enumerate(block.lines)
+                   if any(_CARD_DETAIL.match(part.strip()) for part in line.split("·"))]
+        if text := prose_of(block):
+            if closed:
+                break
+            if not prose or prose_of(prose[-1]) != text:  # a paragraph shown twice in a row is one
+                prose.append(block)
+            first_prose = next((i for i, line in enumerate(block.lines) if line.strip() and line.strip() in text),
+                               len(block.lines))
+            closed = any(i > first_prose for i in details)
+        elif prose and details:
+            break
+    return prose
+
+
+def _own_blocks(blocks: list[Block], names: frozenset[str]) -> list[Block]:
+    """The entry's blocks up to a title-like block of its own after the prose: beyond it is a card whose title
+    was not recognised (no detail right under it), and its links, counts and ids are not this paper's."""
+    seen_prose = False
+    for index, block in enumerate(blocks):
+        if seen_prose and is_title_block(block, names):
+            return blocks[:index]
+        seen_prose = seen_prose or bool(prose_of(block))
+    return blocks
+
+
 def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -> EntryFields:
     """Every field the entry's card shows, prose sorted into abstract and AI summary."""
     fields = EntryFields(arxiv_id=entry.arxiv_id)
     before_prose = True
-    for index, block in enumerate(entry.blocks):
+    blocks = entry.blocks if entry.single_page else _own_blocks(entry.blocks, names)
+    for index, block in enumerate(blocks):
         _read_details(block, fields, info.year, before_prose, names)
         before_prose = before_prose and not prose_of(block)
-        if block.text.strip().casefold() == "authors:" and index + 1 < len(entry.blocks):
+        if block.text.strip().casefold() == "authors:" and index + 1 < len(blocks):
             # "Authors:" alone, the names in the block after it (one per line, or linked and comma-separated)
-            following = entry.blocks[index + 1].text
+            following = blocks[index + 1].text
             fields.authors = [a.strip() for a in following.split(",") if a.strip()]
-    prose_area = _section(entry.blocks) if entry.single_page else entry.blocks
+    prose_area = _section(entry.blocks) if entry.single_page else blocks
     split = _split_ai_mark(prose_area)
     if split is not None:
         summary = [prose_of(b) for b in split[0] if prose_of(b)]
@@ -202,7 +257,7 @@ def extract(entry: Entry, info: PageInfo, names: frozenset[str] = frozenset()) -
         prose = [b for b in split[1] if prose_of(b)]
         fields.abstract = " ".join(prose_of(b) for b in prose)
     else:
-        prose = [b for b in prose_area if prose_of(b)]
+        prose = _first_card_prose(prose_area)
         texts = [prose_of(b) for b in prose]
         short = [t for t in texts if is_one_sentence(t)]
         long = [t for t in texts if not is_one_sentence(t)]

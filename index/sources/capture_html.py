@@ -22,9 +22,11 @@ from .capture_blocks import PageInfo
 from .capture_markdown import markdown_blocks
 from .fields import read_record
 from .hf_json import paper_from_item
+from .page_context import context_from_props, context_from_url
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<!--|<meta[\s>])", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+_SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)")
 _NOT_CONTENT = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 
 
@@ -38,26 +40,12 @@ def parse_html(text: str, source: str, year: int | None = None) -> ParseResult:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
-    warnings: list[ParseWarning] = []
-    papers: list[Paper] = []
-    found_data = False
-    for node in soup.find_all(attrs={"data-target": True, "data-props": True}):
-        target = node.get("data-target")
-        if target not in ("DailyPapers", "PaperContent"):
-            continue
-        found_data = True
-        try:
-            props = json.loads(node.get("data-props") or "")
-        except ValueError as err:
-            warnings.append(ParseWarning(source, node.sourceline, f"{target} data is not valid JSON ({err}): "
-                                                                  "reading the page's cards instead"))
-            found_data = False
-            continue
-        papers.extend(_papers_from_props(props, target, source, node.sourceline, warnings))
+    papers, warnings, found_data = _page_data(soup, source)
     if papers:
         return ParseResult(source, papers, warnings)
     if found_data:
         warnings.append(ParseWarning(source, None, "the page's data held no papers: reading its cards instead"))
+    context = _url_context(soup)
     for tag in soup.find_all(_NOT_CONTENT):
         tag.decompose()
     from markdownify import MarkdownConverter
@@ -65,7 +53,7 @@ def parse_html(text: str, source: str, year: int | None = None) -> ParseResult:
     markdown = MarkdownConverter(heading_style="ATX").convert_soup(soup)
     blocks, info = markdown_blocks(markdown)
     title = soup.find("title")
-    info = PageInfo(title=title.get_text(strip=True) if title else None)
+    info = PageInfo(title=title.get_text(strip=True) if title else None, context=context)
     try:
         result = papers_from_blocks(blocks, info, source, "html", year)
     except SourceRejected:
@@ -75,8 +63,56 @@ def parse_html(text: str, source: str, year: int | None = None) -> ParseResult:
     return result
 
 
-def _papers_from_props(props: Any, target: str, source: str, line: int | None,
-                       warnings: list[ParseWarning]) -> list[Paper]:
+def page_data_papers(text: str, source: str) -> ParseResult | None:
+    """The papers of a page's hydration data kept inside a converter's Markdown or text (pandoc keeps the div as
+    raw HTML and renames ``data-props`` to ``props``), or None when the capture holds none."""
+    if 'data-target="DailyPapers"' not in text and 'data-target="PaperContent"' not in text:
+        return None
+    from bs4 import BeautifulSoup
+
+    papers, warnings, _ = _page_data(BeautifulSoup(text, "html.parser"), source)
+    return ParseResult(source, papers, warnings) if papers else None
+
+
+def _page_data(soup: Any, source: str) -> tuple[list[Paper], list[ParseWarning], bool]:
+    """Papers of every ``DailyPapers``/``PaperContent`` hydration block, the warnings, and whether any was found."""
+    warnings: list[ParseWarning] = []
+    papers: list[Paper] = []
+    found_data = False
+    for node in soup.find_all(attrs={"data-target": True}):
+        target = node.get("data-target")
+        raw = node.get("data-props") or node.get("props")
+        if target not in ("DailyPapers", "PaperContent") or raw is None:
+            continue
+        found_data = True
+        try:
+            props = json.loads(raw)
+        except ValueError as err:
+            warnings.append(ParseWarning(source, node.sourceline, f"{target} data is not valid JSON ({err}): "
+                                                                  "reading the page's cards instead"))
+            found_data = False
+            continue
+        papers.extend(_papers_from_props(props, target, source, node.sourceline, warnings, _url_context(soup)))
+    return papers, warnings, found_data
+
+
+def _url_context(soup: Any) -> str | None:
+    """The context the saved page's own address names: its canonical link, ``og:url``, or the "saved from url"
+    mark browsers write at the top of a saved page."""
+    for found in (soup.find("link", rel="canonical"), soup.find("meta", property="og:url")):
+        url = found.get("href") or found.get("content") if found is not None else None
+        if isinstance(url, str) and (context := context_from_url(url)):
+            return context
+    from bs4 import Comment
+
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        if m := _SAVED_FROM.search(str(comment)):
+            return context_from_url(m.group(1))
+    return None
+
+
+def _papers_from_props(props: Any, target: str, source: str, line: int | None, warnings: list[ParseWarning],
+                       page_url_context: str | None = None) -> list[Paper]:
     """The papers in one hydration block, each seen on this page (its date when it is a daily listing)."""
     if not isinstance(props, dict):
         warnings.append(ParseWarning(source, line, f"{target} data is not an object: skipped"))
@@ -86,6 +122,7 @@ def _papers_from_props(props: Any, target: str, source: str, line: int | None,
         warnings.append(ParseWarning(source, line, f"{target} data has no paper list: skipped"))
         return []
     day = props.get("dateString") if props.get("periodType") in (None, "day") else None
+    context = context_from_props(props, target) or page_url_context
     papers = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -95,6 +132,6 @@ def _papers_from_props(props: Any, target: str, source: str, line: int | None,
         if paper is None:
             continue
         listed = day if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else paper.pages[0].listed
-        paper.pages = [PageSeen(source=source, listed=listed, line=line)]
+        paper.pages = [PageSeen(source=source, listed=listed, line=line, context=context)]
         papers.append(paper)
     return papers

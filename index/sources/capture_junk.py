@@ -25,11 +25,13 @@ CHROME = frozenset(s.casefold() for s in (
 ))
 _CHROME_PREFIX = re.compile(
     r"^[\s·•|]*(?:submitted by|published on|authors?:|arxiv:|upvote|get trending|models citing|datasets citing|"
-    r"spaces citing|collections including|cite arxiv|page title:|url:|\d+ (?:authors?|comments?|upvotes?)\b)",
+    r"spaces citing|collections including|cite arxiv|page title:|url:|visible links|hidden links|references:|\d+ (?:authors?|comments?|upvotes?)\b)",
     re.IGNORECASE)
+_URL_PIECE = re.compile(r"\w/\d{4}\.\d{4,5}\b|\.(?:com|org|net|io|co|ai)/", re.IGNORECASE)  # "pers/2410.10000)"
 _URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)|^\S+\.(?:com|org|net|io|co|ai)(?:/\S*)?$", re.IGNORECASE)
 _MARKUP = re.compile(r"\]\(|!\[|^\s*(?:#|>|\||[-*+·•]\s|:::|```|\[\d+\]\S)|</?[a-z][^>]*>|\{\.[\w-]+|^\W+$",
                      re.IGNORECASE)
+_IMAGE_NAME = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif)\b|!\(", re.IGNORECASE)  # "!(x.png)": a broken image
 _NUMBERISH = re.compile(r"^[\s\d.,:/+·%kKmM()-]*$")
 _DATEISH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?$",
                       re.IGNORECASE)
@@ -38,6 +40,7 @@ _WORD = re.compile(r"[^\W\d_]")
 # Two sentences ending in full stops: prose. Titles do have inner "!" and "?" ("Riddle Me This! ..."), not ". X".
 _FULL_STOP_BREAK = re.compile(r"[a-z]\.\s+[A-Z(]")
 _FULL_STOP_BREAK_SPLIT = re.compile(r"(?<=[a-z]\.)\s+(?=[A-Z(])")
+_CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
 TITLE_MAX = 400
 TITLE_MAX_WORDS = 40
 
@@ -51,13 +54,13 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
     folded = text.casefold().rstrip(":")
     if not text:
         return "empty title"
-    if _URLISH.search(text):
+    if _URLISH.search(text) or _URL_PIECE.search(text):
         return "title is a URL"
-    if _MARKUP.search(text) or (not plain_text and text.count("[") != text.count("]")):
+    if _MARKUP.search(text) or _IMAGE_NAME.search(text) or (not plain_text and text.count("[") != text.count("]")):
         return "title is a Markdown or HTML fragment"
     if _NUMBERISH.match(text):
         return "title is a number"
-    if folded in CHROME or _CHROME_PREFIX.match(text):
+    if folded in CHROME or _CHROME_PREFIX.match(text) or is_chrome_line(text):
         return "title is page chrome"
     if _DATEISH.match(text):
         return "title is a date"
@@ -67,6 +70,8 @@ def title_problem(title: str, names: frozenset[str] = frozenset(), plain_text: b
         return "title has no words"
     if len(text) > TITLE_MAX or len(text.split()) > TITLE_MAX_WORDS or _sentences(text):
         return "title reads as prose, not a title"
+    if _exclaimed(text):
+        return "title reads as a comment, not a title"
     return None
 
 
@@ -84,6 +89,24 @@ def _sentences(text: str) -> bool:
     words = [word for sentence in _FULL_STOP_BREAK_SPLIT.split(text) for word in sentence.split()[1:]]
     lower = [word for word in words if word[:1].islower()]
     return len(words) >= 6 and len(lower) >= 0.6 * len(words)
+
+
+def is_chrome_line(line: str) -> bool:
+    """A line of nothing but page chrome, also when a text copy ran the menu's words together
+    ("TOSPrivacyAboutJobs"): it ends the paragraph above rather than going on with it."""
+    text = line.strip()
+    if text.casefold() in CHROME:
+        return True
+    words = _CAMEL_WORD.findall(text)
+    return (len(words) >= 2 and "".join(words) == re.sub(r"[\W_]", "", text)
+            and all(word.casefold() in CHROME for word in words))
+
+
+def _exclaimed(text: str) -> bool:
+    """A short exclamation in sentence case ("Great work, congrats!"): a comment under a paper, not a title
+    (titles that end in "!" are in title case: "Riddle Me This!")."""
+    words = [word for word in text.rstrip("!").split() if word[:1].isalpha()]
+    return text.endswith("!") and len(words) >= 2 and all(word[:1].islower() for word in words[1:])
 
 
 def prose_problem(text: str) -> str | None:

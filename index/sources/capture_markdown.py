@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url
+from .capture_blocks import BULLET, Block, LinkRef, PageInfo, absolute_url, keep_spaced_hyphens, wraps_at_spaces_only
 
 _READER_URL = re.compile(r"^(?:URL Source|\*\*URL:\*\*|Source URL|URL):\s*(https?://\S+)\s*$", re.IGNORECASE)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w -]*):\s*(.*)$")
@@ -23,10 +23,12 @@ _FENCE_DIV = re.compile(r"^\s*:::")
 _BARE_TAG_LINE = re.compile(r"^\s*</?(?:div|span|section|article|main|header|footer|nav|ul|ol|li|p|br)\b[^>]*>\s*$",
                             re.IGNORECASE)
 _IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\](?:\([^)]*\)|\[[^\]]*\])(?:\{[^}]*\})?")
-_INLINE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)<>\"\s]*(?: [^)<>\"\s]+)*)>?"
+# A link's text may hold one level of brackets of its own ("... with an [IDK] Token"): html2text does not escape them.
+_LABEL = r"((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)"
+_INLINE_LINK = re.compile(r"\[" + _LABEL + r"\]\(\s*<?([^)<>\"\s]*(?: [^)<>\"\s]+)*)>?"
                           r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
                           r"(?:\{[^}]*\})?")
-_REF_LINK = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\[([^\]]*)\]")
+_REF_LINK = re.compile(r"\[" + _LABEL + r"\]\[([^\]]*)\]")
 _SPAN_ATTR = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -38,6 +40,11 @@ _ESCAPE = re.compile(r"\\([ \\*_\[\]#+\-`'!|~<>$@.])")
 _PANDOC_ESCAPE = re.compile(r"\\([ !-/:-@\[-`{-~])")
 _PANDOC_HINT = re.compile(r"^:::|\]\{[.#][\w-]", re.MULTILINE)
 _MAX_LINK_LINES = 6  # an unclosed "[" in running text must not swallow the paragraphs after it
+_RAW_HTML_LINK = re.compile(r"<(?:a\s[^>]*\bhref|img\b)", re.IGNORECASE)
+_CLOSER_TAIL = re.compile(r"\[[^\]\s]*\]|\([^)\s]*\)")
+_OPEN_TAG = re.compile(r"<[A-Za-z/][^<>]*$")
+_ANCHOR_OPEN = re.compile(r"<a\b", re.IGNORECASE)
+_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 
 
@@ -50,15 +57,56 @@ def _strip_html(text: str) -> str:
     return BeautifulSoup(text, "html.parser").get_text()
 
 
+def _raw_html_links(text: str) -> str:
+    """Raw HTML a converter kept because Markdown cannot carry its attributes (pandoc keeps ``<a class=...>``):
+    anchors become Markdown links and images go, read by a real HTML parser."""
+    if not _RAW_HTML_LINK.search(text):
+        return text
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    for image in soup.find_all("img"):
+        image.decompose()
+    for anchor in soup.find_all("a", href=True):
+        anchor.replace_with(f"[{' '.join(anchor.get_text(' ').split())}]({anchor['href']})")
+    return str(soup)
+
+
+def _drop_orphan_closers(text: str) -> str:
+    """The end of a link whose text began lines above, beyond reach (a list of avatars inside the link):
+    ``· 9 authors][15]`` or ``...](/papers/x)``; the closer goes so the links after it on the line are read."""
+    depth = 0
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif ch == "]" and (m := _CLOSER_TAIL.match(text, index + 1)):
+            text = text[:index] + text[m.end():]
+            continue
+        index += 1
+    return text
+
+
+def _open_html(text: str) -> bool:
+    """Raw HTML that goes on over the next line: a tag not closed yet, or an anchor whose ``</a>`` is below."""
+    return bool(_OPEN_TAG.search(text)) or len(_ANCHOR_OPEN.findall(text)) > len(_ANCHOR_CLOSE.findall(text))
+
+
 def inline_text(text: str, refs: dict[str, str], escape: re.Pattern[str] = _ESCAPE) -> tuple[str, list[LinkRef]]:
     """One logical line of Markdown as plain text plus its links (images dropped, references resolved)."""
     links: list[LinkRef] = []
-    text = _IMAGE.sub("", text)
+    text = _drop_orphan_closers(_IMAGE.sub("", _raw_html_links(text)))
     text = _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", text)
 
     def link(m: re.Match[str]) -> str:
         label = m.group(1)
-        url = m.group(2) if m.re is _INLINE_LINK else refs.get((m.group(2) or label).casefold(), "")
+        url = html.unescape(m.group(2)) if m.re is _INLINE_LINK else refs.get((m.group(2) or label).casefold(), "")
         plain = _finish(label, escape)
         if url:
             links.append(LinkRef(plain, absolute_url(url)))
@@ -159,7 +207,7 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
             continue
         logical = raw.rstrip("\\").rstrip()
         joined = 0
-        while _open_brackets(logical) and number < len(lines) and joined < _MAX_LINK_LINES and (
+        while (_open_brackets(logical) or _open_html(logical)) and number < len(lines) and joined < _MAX_LINK_LINES and (
                 lines[number].strip() or (number + 1 < len(lines) and lines[number + 1].strip()
                                           and not lines[number + 1].lstrip().startswith("#"))):
             # A link's text or URL wrapped onto the next line, even over one blank line ("[Upvote\n\n163](...)").
@@ -192,4 +240,6 @@ def markdown_blocks(text: str) -> tuple[list[Block], PageInfo]:
             logical = BULLET.sub("", logical, count=1)
         pending.append((first, logical))
     flush()
+    if wraps_at_spaces_only(lines):
+        keep_spaced_hyphens(blocks)
     return blocks, info

@@ -31,6 +31,7 @@ MAX_NAME_CHARS = 300
 MAX_LINE_FIELD_CHARS = 1_000
 MAX_LIST_ITEMS = 5_000  # collaborations list thousands of authors
 MAX_LINKS = 200
+MAX_CONTEXT_CHARS = 300  # "search: <query>": the query is the page's, a long one is cut
 MAX_INT = 2**53
 # Errors a parser may raise on one malformed record; anything else is a bug and must surface.
 RECORD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, RecursionError)
@@ -175,8 +176,8 @@ def sanitize_paper(paper: Paper, source: str, warnings: list[ParseWarning]) -> P
         url=url,
         arxiv_id=single(paper.arxiv_id, 64, "arXiv id"),
         links=links,
-        pages=[PageSeen(source=one_line(p.source), listed=single(p.listed, 32, "listing date"), line=p.line)
-               for p in paper.pages],
+        pages=[PageSeen(source=one_line(p.source), listed=single(p.listed, 32, "listing date"), line=p.line,
+                        context=single(p.context, MAX_CONTEXT_CHARS, "page context")) for p in paper.pages],
         authors=many(paper.authors, MAX_NAME_CHARS, "authors"),
         categories=many(paper.categories, 64, "categories"),
         published=single(paper.published, 32, "publication date"),
@@ -189,6 +190,7 @@ def sanitize_paper(paper: Paper, source: str, warnings: list[ParseWarning]) -> P
                     if paper.ai_summary else None),
         keywords=many(paper.keywords, MAX_NAME_CHARS, "keywords"),
         journal_ref=single(paper.journal_ref, MAX_LINE_FIELD_CHARS, "journal reference"),
+        comments=paper.comments if isinstance(paper.comments, int) and 0 <= paper.comments < MAX_INT else None,
     )
 
 

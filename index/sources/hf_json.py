@@ -72,4 +72,5 @@ def paper_from_item(item: dict[str, Any], source: str) -> Paper | None:
         organization=org,
         ai_summary=text_field(paper, "ai_summary"),
         keywords=items(paper, "ai_keywords", str, "a list of text"),
+        comments=integer(item, "numComments"),
     )

@@ -88,6 +88,8 @@ def build_paper(
     journal_ref: object = None,
     extra_links: Iterable[str] = (),
     line: int | None = None,
+    comments: object = None,
+    context: str | None = None,
 ) -> Paper | None:
     """A cleaned record, or None when there is no usable title."""
     clean_title = clean_text(title)
@@ -135,7 +137,7 @@ def build_paper(
         url=canonical_url(clean_title, arxiv) if arxiv or not doi_text else f"https://doi.org/{doi_text}",
         arxiv_id=arxiv,
         links=list(links.values()),
-        pages=[PageSeen(source=source, listed=listed, line=line)],
+        pages=[PageSeen(source=source, listed=listed, line=line, context=context)],
         authors=[name for name in (clean_name(a) for a in authors) if name],
         categories=[c for c in (one_line(str(c)) for c in categories) if c],
         published=iso_date(published),
@@ -146,4 +148,5 @@ def build_paper(
         ai_summary=clean_text(ai_summary) or None,
         keywords=[k for k in (clean_text(k) for k in keywords) if k],
         journal_ref=clean_text(journal_ref) or None,
+        comments=as_int(comments),
     )
