@@ -92,6 +92,11 @@ def session_path() -> Path:
     return data_dir() / "session.json"
 
 
+def drafts_path() -> Path:
+    """Tags and notes typed but not saved yet, per paper key: user data, kept until saved or discarded."""
+    return data_dir() / "drafts.json"
+
+
 def digest_marks_path() -> Path:
     """Where each digest output stopped, for ``paperdeck digest --since last``."""
     return data_dir() / "digests.json"

@@ -13,6 +13,7 @@ import pytest
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import export_bookmarks, markdown_link
 from paperdeck.index.models import Link, PageSeen, Paper
+from writer_processes import run_two_writers
 
 
 def make_paper(key: str = "a-paper", title: str = "A Paper") -> Paper:
@@ -89,12 +90,7 @@ for i in range(count):
 
 
 def test_two_processes_adding_200_each_lose_nothing(isolated_home: Path) -> None:
-    env = {**os.environ, "PAPERDECK_HOME": str(isolated_home)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, name, "200"], env=env, stdout=subprocess.PIPE)
-             for name in ("left", "right")]
-    for proc in procs:
-        proc.communicate(timeout=300)
-        assert proc.returncode == 0
+    run_two_writers(_WRITER, isolated_home, 200)
     assert len(BookmarkStore()) == 400
 
 

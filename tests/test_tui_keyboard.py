@@ -59,7 +59,7 @@ async def test_question_mark_opens_help_from_the_search_box_and_help_lists_every
         assert main.query_one("#search", Input).value == ""
         text = app.screen.query_one("#help-text").render()
         plain = text.plain if isinstance(text, Content) else str(text)
-        for needed in ("enter", "ctrl+d", "escape", "g / G", "Bookmark", "Clear filters", "author:hinton",
+        for needed in ("enter", "ctrl+d", "escape", "end, G", "Bookmark", "Clear filters", "author:hinton",
                        "category:cs.cl", "year:2024"):
             assert needed in plain, needed
         assert "escape" in footer_keys(app)  # behind help, the footer shows help's keys

@@ -31,6 +31,7 @@ def test_wheel_installs_and_searches_the_bundled_seeds(tmp_path: Path) -> None:
                            check=True).stdout
     assert "paperdeck/seeds/004_9444e382372ba2c9.txt" in names
     assert "paperdeck/tui/app.tcss" in names
+    assert {f"paperdeck/tui/screens/{name}.tcss" for name in ("bookmarks", "help", "tags_note")} <= set(names.split())
     assert "\nindex/" not in names and not any(line.startswith("index/") for line in names.splitlines())
 
     env_dir = tmp_path / "venv"

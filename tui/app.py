@@ -24,6 +24,8 @@ PALETTE_COMMANDS = [
     ("Export bookmarks…", "Write bookmarks to BibTeX, RIS, CSL-JSON, Markdown, CSV or JSON", "export"),
     ("Rebuild index", "Re-read every source in the background", "rebuild"),
     ("Bookmarks only", "Toggle showing only bookmarked papers (B)", "action_bookmarks_only"),
+    ("Bookmarks view", "Bookmarks newest added first, with tags and the note's first line (v)",
+     "action_bookmarks_view"),
     ("Clear filters", "Remove every filter (X)", "action_clear_filters"),
     ("Cycle sort", "Relevance, date, title, upvotes (S)", "action_cycle_sort"),
     ("Focus search", "Jump to the search box (/)", "action_focus_search"),

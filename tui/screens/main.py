@@ -57,9 +57,12 @@ class MainScreen(DailyLoop, PaperKeyActions, MainScreenReading, Screen[None]):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="focus_search", tooltip="Focus the search box"),
-        Binding("escape", "back_to_list", "List", id="back_to_list", show=False),
+        Binding("escape", "back_to_list", "List", id="back_to_list", show=False,
+                tooltip="Leave the search box, the filters or the reader: back to the list"),
         Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark", tooltip="Bookmark or un-bookmark"),
         Binding("B", "bookmarks_only", "Bookmarks only", id="bookmarks_only"),
+        Binding("v", "bookmarks_view", "Bookmarks view", id="bookmarks_view", show=False,
+                tooltip="Bookmarks, newest added first, with tags and notes"),
         Binding("t", "edit_tags", "Tags/note", id="edit_tags"),
         Binding("y", "copy_link", "Copy link", id="copy_link"),
         Binding("c", "copy_code", "Copy code link", id="copy_code", show=False),
@@ -71,7 +74,8 @@ class MainScreen(DailyLoop, PaperKeyActions, MainScreenReading, Screen[None]):
         Binding("f", "focus_filters", "Filters", id="focus_filters"),
         Binding("X", "clear_filters", "Clear filters", id="clear_filters", show=False),
         Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
-        Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True),
+        Binding("ctrl+d", "apply_suggestion", "Did you mean", id="apply_suggestion", priority=True,
+                tooltip="Search for the \"did you mean\" suggestion (the cursor goes to its end)"),
         *LOOP_BINDINGS,
         *READING_BINDINGS,
         # One `u` for both undo lists (read marks and removed bookmarks): the newest change is undone first.

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
 
 from paperdeck.index.bookmarks import BookmarkStore
 from paperdeck.index.export import markdown_link
@@ -24,7 +23,8 @@ from ..widgets.result_list import ResultList
 from ..widgets.search_bar import SearchBar
 from . import main_workers as workers
 from .add_path import AddPathScreen
-from .help import HelpScreen
+from .bookmarks import BookmarksScreen
+from .help import HelpScreen, help_sections
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -44,7 +44,6 @@ class PaperKeyActions:
         session: SearchSession
         app: Any
         focused: Any
-        _bindings: Any
         BINDINGS: list[Any]
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
@@ -204,25 +203,18 @@ class PaperKeyActions:
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.key_help()))
 
-    def key_help(self) -> list[tuple[str, str]]:
+    def key_help(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every key as currently mapped (a key remapped in settings shows its new key)."""
-        rows = [("?", "this help (works everywhere)"), ("ctrl+p", "command palette"), ("q", "quit (ctrl+q anywhere)")]
-        bindings = self._bindings.copy()  # this screen's own keys, wherever the focus is
-        if self.app._keymap:
-            bindings.apply_keymap(self.app._keymap)
-        ours = {b.id for b in type(self).BINDINGS if isinstance(b, Binding)} - {"back_to_list", "apply_suggestion"}
-        shown: dict[str, list[str]] = {}
-        for _key, binding in bindings:
-            if binding.id in ours:
-                shown.setdefault(binding.description, []).append(self.app.get_key_display(binding))
-        rows += [(" / ".join(keys), description) for description, keys in shown.items()]
-        rows += [("enter", "open the paper in the reader (in the search box: go to the list)"),
-                 ("escape", "leave the search box, the filters or the reader, back to the list"),
-                 ("j / k", "down / up (arrows too)"), ("space / ctrl+b", "page down / up (pgdn / pgup too)"),
-                 ("g / G", "first / last"), ("ctrl+d", "search for the \"did you mean\" suggestion"),
-                 ("space", "in a filter pane: select a value"), ("x", "in a filter pane: clear it"),
-                 ("tab", "next pane")]
-        return rows
+        return help_sections(self.app.BINDINGS, type(self).BINDINGS, self.app._keymap or {})
+
+    def action_bookmarks_view(self) -> None:
+        """The bookmarks view; the paper chosen there opens in the full-screen reader."""
+        def chosen(paper: Paper | None) -> None:
+            if paper is not None:
+                self.open_in_reader(paper)
+                self.read_full_screen()
+                self.query_one(Reader).focus()
+        self.app.push_screen(BookmarksScreen(self.bookmarks, self.library), chosen)
 
     def rebuild(self) -> None:
         if self.library is not None:

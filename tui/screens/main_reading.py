@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from paperdeck.index.bookmarks import Bookmark, BookmarkStore
 from paperdeck.index.clean import plural
+from paperdeck.index.drafts import DraftStore
 from paperdeck.index.export import export_bookmarks, write_export
 from paperdeck.index.models import Paper
 from ..browser import open_in_browser
@@ -23,7 +24,7 @@ from ..widgets.reader import LinkChosen, Reader
 from ..widgets.result_list import ResultList
 from . import main_workers as workers
 from .export import ExportScreen
-from .tags_note import NoteDraft, TagsNoteScreen
+from .tags_note import NoteDraft, TagsNoteScreen, draft_kept_notice
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -58,7 +59,8 @@ class MainScreenReading:
                           exclusive: bool = True) -> Worker[None]: ...
 
     def init_reading(self) -> None:
-        self.drafts: dict[str, NoteDraft] = {}  # unsaved tags/note per paper key
+        self.drafts: dict[str, NoteDraft] = {}  # unsaved tags/note per paper key whose disk write failed
+        self.draft_store = DraftStore()  # unsaved tags/note on disk (``drafts.json``): they survive a restart
         self.undo_keys: list[str] = []  # bookmarks removed in this session, last one last
 
     # -- full screen -----------------------------------------------------------------------------------------
@@ -139,10 +141,15 @@ class MainScreenReading:
                 self.drafts.pop(paper.key, None)
                 self.post_message(BookmarksChanged(paper.key, "Saved tags and note: " + paper.title))
             elif isinstance(result, NoteDraft):
-                self.drafts[paper.key] = result
-                self.notify("Kept your unsaved tags and note as a draft: press t on this paper to go on, "
-                            "ctrl+s to save.", markup=False)
-        dialog = TagsNoteScreen(paper.title, self.bookmarks.get(paper.key), save, self.drafts.get(paper.key))
+                if result.on_disk:
+                    self.drafts.pop(paper.key, None)
+                else:
+                    self.drafts[paper.key] = result
+                self.notify(draft_kept_notice(result), markup=False)
+            else:
+                self.drafts.pop(paper.key, None)
+        dialog = TagsNoteScreen(paper.title, self.bookmarks.get(paper.key), save, self.drafts.get(paper.key),
+                                paper.key, self.draft_store)
         self.app.push_screen(dialog, closed)
 
     def export(self) -> None:
