@@ -14,14 +14,32 @@ from typing import TYPE_CHECKING, Any
 _PUBLIC: dict[str, tuple[str, ...]] = {
     ".library": ("Library", "LibraryBusy", "UnknownSource"),
     ".models": ("FACETS", "SORT_ORDERS", "Hit", "LibraryStats", "Paper", "SearchRequest", "SearchResults",
-                "SimilarPaper", "SourceReport", "Span"),
+                "SimilarPaper", "SortOrder", "SourceReport", "Span"),
+    ".query": ("SearchCancelled", "USER_FIELDS"),
+    ".schema": ("QUERY_FIELDS",),
+    ".search": ("UserFacets",),
     ".bookmarks": ("Bookmark", "BookmarkStore", "clean_tags"),
-    ".export": ("FORMATS", "export_bookmarks", "markdown_link"),
+    ".drafts": ("DraftStore",),
+    ".readstate": ("ReadState", "Undo"),
+    ".session": ("Session", "SessionStore"),
+    ".watches": ("Watch", "WatchStore"),
+    ".userfacets": ("user_facets",),
+    ".userfile": ("utc_stamp",),
+    ".trending": ("ranking",),
+    ".export": ("EXTENSIONS", "FORMATS", "default_export_path", "every_hit", "export_bookmarks", "export_search",
+                "markdown_link", "write_export"),
+    ".fetch": ("Downloader", "FetchBusy", "FetchRun", "PeriodResult", "fetch_hf", "fetching", "hf_endpoint",
+               "missing_days"),
+    ".fetch.hf": ("hf_base",),
+    ".links": ("is_search_url",),
+    ".safety": ("clipboard_text", "safe_url"),
     ".durable": ("load_json_recovering", "save_json_with_backup"),
-    ".clean": ("latex_to_display", "one_line", "strip_control"),
+    ".clean": ("latex_to_display", "one_line", "plural", "strip_control"),
+    ".cli": ("run_cli:main",),  # public name : the module's name for it
 }
 _MODULES = ("locations",)
-_WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
+_WHERE = {entry.partition(":")[0]: (module, entry.partition(":")[2] or entry.partition(":")[0])
+          for module, entries in _PUBLIC.items() for entry in entries}
 
 __all__ = sorted([*_WHERE, *_MODULES])
 
@@ -29,10 +47,11 @@ __all__ = sorted([*_WHERE, *_MODULES])
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
         return import_module(f".{name}", __name__)
-    module = _WHERE.get(name)
-    if module is None:
+    where = _WHERE.get(name)
+    if where is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
+    module, attribute = where
+    value = getattr(import_module(module, __name__), attribute)
     globals()[name] = value
     return value
 
@@ -44,9 +63,25 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names load on first use
     from . import locations
     from .bookmarks import Bookmark, BookmarkStore, clean_tags
-    from .clean import latex_to_display, one_line, strip_control
+    from .clean import latex_to_display, one_line, plural, strip_control
+    from .cli import main as run_cli
+    from .drafts import DraftStore
     from .durable import load_json_recovering, save_json_with_backup
-    from .export import FORMATS, export_bookmarks, markdown_link
+    from .export import (EXTENSIONS, FORMATS, default_export_path, every_hit, export_bookmarks, export_search,
+        markdown_link, write_export)
+    from .fetch import Downloader, FetchBusy, FetchRun, PeriodResult, fetch_hf, fetching, hf_endpoint, missing_days
+    from .fetch.hf import hf_base
     from .library import Library, LibraryBusy, UnknownSource
+    from .links import is_search_url
     from .models import (FACETS, SORT_ORDERS, Hit, LibraryStats, Paper, SearchRequest, SearchResults, SimilarPaper,
-                         SourceReport, Span)
+        SortOrder, SourceReport, Span)
+    from .query import SearchCancelled, USER_FIELDS
+    from .readstate import ReadState, Undo
+    from .safety import clipboard_text, safe_url
+    from .schema import QUERY_FIELDS
+    from .search import UserFacets
+    from .session import Session, SessionStore
+    from .trending import ranking
+    from .userfacets import user_facets
+    from .userfile import utc_stamp
+    from .watches import Watch, WatchStore

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from paperdeck.index.safety import clipboard_text
+from paperdeck.index import clipboard_text
 
 PYPERCLIP_TIMEOUT = 3.0
 

@@ -17,7 +17,7 @@ from textual.app import SystemCommand
 from .messages import IndexingProgressed, LibraryChanged
 
 if TYPE_CHECKING:
-    from paperdeck.index.fetch import FetchRun, PeriodResult
+    from paperdeck.index import FetchRun, PeriodResult
 
     from .screens.main import MainScreen
 
@@ -40,9 +40,8 @@ def start_fetch(main: MainScreen) -> None:
 
 def fetch_missing_days(main: MainScreen) -> FetchRun:
     """Runs in a thread: every message to the screen is posted, never a widget touched."""
-    from paperdeck.index.fetch import Downloader, FetchBusy, FetchRun, fetch_hf, fetching, hf_endpoint, \
+    from paperdeck.index import Downloader, FetchBusy, FetchRun, fetch_hf, fetching, hf_base, hf_endpoint, \
         missing_days
-    from paperdeck.index.fetch.hf import hf_base
 
     library = main.library
     assert library is not None

@@ -24,7 +24,7 @@ def run_app(args: argparse.Namespace | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     if not (sys.argv[1:] if argv is None else argv):
         return run_app()
-    from paperdeck.index.cli import main as cli_main
+    from paperdeck.index import run_cli as cli_main
 
     return cli_main(argv, interactive=run_app)
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from paperdeck.index.models import SearchResults, SimilarPaper
+from paperdeck.index import SearchResults, SimilarPaper
 from .session import Ticket
 
 if TYPE_CHECKING:  # the library (Whoosh, numpy) is imported by the worker that opens it, after the first frame
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 
 
 @dataclass

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
-from paperdeck.index.models import SORT_ORDERS, SearchRequest, SearchResults, SortOrder
+from paperdeck.index import SORT_ORDERS, SearchRequest, SearchResults, SortOrder
 
 PAGE_SIZE = 40  # rows per request; further pages load as the cursor nears the end
 

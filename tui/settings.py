@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from paperdeck.index import locations
-from paperdeck.index.clean import one_line
-from paperdeck.index.durable import load_json_recovering, save_json_with_backup
+from paperdeck.index import one_line
+from paperdeck.index import load_json_recovering, save_json_with_backup
 
 
 @dataclass

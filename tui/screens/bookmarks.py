@@ -23,13 +23,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from paperdeck.index.bookmarks import Bookmark, BookmarkStore
-from paperdeck.index.clean import latex_to_display, one_line, plural
-from paperdeck.index.models import Paper
+from paperdeck.index import Bookmark, BookmarkStore
+from paperdeck.index import latex_to_display, one_line, plural
+from paperdeck.index import Paper
 from ..widgets.render import joined, plain
 
 if TYPE_CHECKING:
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 
 
 @dataclass

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from paperdeck.index.export import EXTENSIONS, FORMATS, default_export_path
+from paperdeck.index import EXTENSIONS, FORMATS, default_export_path
 from ..widgets.render import plain
 
 # (format, path, overwrite) -> (full path written, how many bookmarks)

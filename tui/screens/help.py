@@ -18,8 +18,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from paperdeck.index.query import USER_FIELDS
-from paperdeck.index.schema import QUERY_FIELDS
+from paperdeck.index import USER_FIELDS
+from paperdeck.index import QUERY_FIELDS
 from ..widgets.filter_pane import FacetList
 from ..widgets.keys import moving_keys
 from ..widgets.reader import LinkList, Reader, SimilarList

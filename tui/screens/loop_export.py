@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.markup import escape
 
-from paperdeck.index.clean import plural
-from paperdeck.index.export import export_search, write_export
-from paperdeck.index.models import SearchRequest
-from paperdeck.index.watches import Watch
+from paperdeck.index import plural
+from paperdeck.index import export_search, write_export
+from paperdeck.index import SearchRequest
+from paperdeck.index import Watch
 from .export import ExportScreen
 
 if TYPE_CHECKING:

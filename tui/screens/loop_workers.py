@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from paperdeck.index.export import every_hit
-from paperdeck.index.models import SearchRequest
-from paperdeck.index.readstate import ReadState, Undo
-from paperdeck.index.watches import WatchStore
+from paperdeck.index import every_hit
+from paperdeck.index import SearchRequest
+from paperdeck.index import ReadState, Undo
+from paperdeck.index import WatchStore
 from ..messages import ReadStateChanged, WatchesCounted, WatchSaved
 
 if TYPE_CHECKING:
-    from paperdeck.index.library import Library
-    from paperdeck.index.search import UserFacets
+    from paperdeck.index import Library
+    from paperdeck.index import UserFacets
 
 Post = Callable[[Message], object]
 EVERYTHING = 100_000  # ``R`` marks every paper the search lists, not only the loaded rows

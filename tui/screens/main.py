@@ -22,11 +22,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
-from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.models import Paper, SearchResults
+from paperdeck.index import BookmarkStore
+from paperdeck.index import Paper, SearchResults
 
 if TYPE_CHECKING:  # imported by the worker that opens the library, after the first frame
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
                         WorkerNoted)

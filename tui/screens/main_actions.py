@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 
-from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.export import markdown_link
-from paperdeck.index.models import Paper
-from paperdeck.index.safety import safe_url
+from paperdeck.index import BookmarkStore
+from paperdeck.index import markdown_link
+from paperdeck.index import Paper
+from paperdeck.index import safe_url
 from ..session import SearchSession
 from ..widgets.filter_pane import FilterPanes
 from ..widgets.reader import Reader, SimilarList
@@ -29,7 +29,7 @@ from .help import HelpScreen, help_sections
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 
 NEEDS_A_PAPER = {"next_match", "previous_match", "copy_code", "copy_markdown", "copy_link", "toggle_bookmark",
                  "edit_tags", "open_browser", "similar", "open_paper"}

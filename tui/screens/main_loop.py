@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.content import Content
 
-from paperdeck.index.models import SORT_ORDERS, Paper
-from paperdeck.index.readstate import ReadState
-from paperdeck.index.search import UserFacets
-from paperdeck.index.userfacets import user_facets
-from paperdeck.index.watches import Watch, WatchStore
+from paperdeck.index import Paper, SORT_ORDERS
+from paperdeck.index import ReadState
+from paperdeck.index import UserFacets
+from paperdeck.index import user_facets
+from paperdeck.index import Watch, WatchStore
 from ..messages import ReadStateChanged, TrendingFound, WatchesCounted, WatchSaved
 from ..widgets.filter_pane import FacetList, FilterPanes, value_label
 from ..widgets.reader import Reader
@@ -32,7 +32,7 @@ from .trending import TrendingScreen, find_trending
 from .watches import WatchesScreen, WatchNameScreen
 
 if TYPE_CHECKING:
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
     from ..session import SearchSession
 
 LOOP_BINDINGS = [

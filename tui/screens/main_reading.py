@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from paperdeck.index.bookmarks import Bookmark, BookmarkStore
-from paperdeck.index.clean import plural
-from paperdeck.index.drafts import DraftStore
-from paperdeck.index.export import export_bookmarks, write_export
-from paperdeck.index.models import Paper
+from paperdeck.index import Bookmark, BookmarkStore
+from paperdeck.index import plural
+from paperdeck.index import DraftStore
+from paperdeck.index import export_bookmarks, write_export
+from paperdeck.index import Paper
 from ..browser import open_in_browser
 from ..messages import BookmarksChanged
 from ..widgets.reader import LinkChosen, Reader
@@ -29,7 +29,7 @@ from .tags_note import NoteDraft, TagsNoteScreen, draft_kept_notice
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 
 READING_BINDINGS = [
     Binding("z", "zoom", "Zoom", id="zoom", tooltip="Give the focused pane (reader or list) the whole screen"),

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from paperdeck.index.models import SORT_ORDERS
-from paperdeck.index.session import Session, SessionStore
-from paperdeck.index.userfile import utc_stamp
+from paperdeck.index import SORT_ORDERS
+from paperdeck.index import Session, SessionStore
+from paperdeck.index import utc_stamp
 from ..messages import SessionBegun
 from ..widgets.reader import Reader
 from ..widgets.result_list import ResultList

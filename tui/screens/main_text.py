@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from paperdeck.index.models import SearchResults
+from paperdeck.index import SearchResults
 from ..widgets.filter_pane import FACET_TITLES, VALUE_LABELS, value_label
 from ..widgets.render import plain
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from paperdeck.index.clean import plural
-from paperdeck.index.bookmarks import BookmarkStore
-from paperdeck.index.models import Paper, SearchRequest
+from paperdeck.index import plural
+from paperdeck.index import BookmarkStore
+from paperdeck.index import Paper, SearchRequest
 
 if TYPE_CHECKING:  # Whoosh and numpy load in the worker that opens the library, after the first frame
-    from paperdeck.index.library import Library
-    from paperdeck.index.search import UserFacets
+    from paperdeck.index import Library
+    from paperdeck.index import UserFacets
 from ..clipboard import copy_everywhere
 from ..messages import (BookmarksChanged, ClipboardCopied, IndexingProgressed, LibraryChanged, LibraryFailed,
                         LibraryOpened, PaperPrepared, SearchFinished, SimilarFound, SourcesLabelled,
@@ -37,7 +37,7 @@ def open_library(post: Post) -> None:
     def progress(done: int, total: int, label: str) -> None:
         post(IndexingProgressed(done, total, label))
     try:
-        from paperdeck.index.library import Library  # Whoosh and numpy load here, not before the first frame
+        from paperdeck.index import Library  # Whoosh and numpy load here, not before the first frame
 
         library = Library(progress=progress)
     except Exception as err:  # an unwritable cache, a full disk: say so on the loading screen
@@ -51,7 +51,7 @@ def search(library: Library, ticket: Ticket, marks: frozenset[str], user_facets:
            post: Post) -> None:
     """A cancelled search (a newer one superseded it) ends quietly: the session runs the newer one next.
     ``user_facets`` reads the tags and read state here, in the worker (the read-state file is on disk)."""
-    from paperdeck.index.query import SearchCancelled  # loaded with the library, after the first frame
+    from paperdeck.index import SearchCancelled  # loaded with the library, after the first frame
 
     try:
         results = library.search(ticket.request, bookmarks=library.resolve_keys(marks), cancel=ticket.cancel,

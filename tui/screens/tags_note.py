@@ -22,9 +22,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
-from paperdeck.index.bookmarks import Bookmark, clean_tags
-from paperdeck.index.clean import latex_to_display
-from paperdeck.index.drafts import DraftStore
+from paperdeck.index import Bookmark, clean_tags
+from paperdeck.index import latex_to_display
+from paperdeck.index import DraftStore
 from ..widgets.render import plain
 
 

@@ -21,13 +21,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from paperdeck.index.models import Paper
-from paperdeck.index.readstate import ReadState
+from paperdeck.index import Paper
+from paperdeck.index import ReadState
 from ..messages import TrendingFound
 from ..widgets.render import joined, listing_label, plain
 
 if TYPE_CHECKING:
-    from paperdeck.index.library import Library
+    from paperdeck.index import Library
 
 MODES = {"rising": "Rising", "week": "Top of the week", "month": "Top of the month"}
 LIMIT = 50  # a ranking, not a library: the first screenful or two is what anyone reads
@@ -39,7 +39,7 @@ EMPTY = {"rising": "Nothing rising yet: rising needs the same papers' Hugging Fa
 
 def find_trending(library: Library, state: ReadState, mode: str, post: Callable[[Message], object]) -> None:
     """Worker: one ranking through the engine's ``trending`` functions, as (paper, figure) rows."""
-    from paperdeck.index.trending import ranking  # with the library, after the first frame
+    from paperdeck.index import ranking  # with the library, after the first frame
 
     post(TrendingFound(mode, ranking(library, state, mode, LIMIT)))
 

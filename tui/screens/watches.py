@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from paperdeck.index.watches import Watch
+from paperdeck.index import Watch
 from ..widgets.render import joined, plain
 
 

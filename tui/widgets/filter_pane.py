@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, SelectionList, Sparkline
 from textual.widgets.selection_list import Selection
 
-from paperdeck.index.models import FACETS
+from paperdeck.index import FACETS
 from .keys import moving_keys
 from .render import listing_label, plain
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from paperdeck.index.links import is_search_url
-from paperdeck.index.models import Paper
+from paperdeck.index import is_search_url
+from paperdeck.index import Paper
 
 _ARXIV_PAGE = re.compile(r"^/(abs|pdf|html)/(.+?)(?:v\d+)?(?:\.pdf)?/?$")
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}

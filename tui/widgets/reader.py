@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from paperdeck.index.bookmarks import Bookmark
-from paperdeck.index.clean import latex_to_display
-from paperdeck.index.links import is_search_url
-from paperdeck.index.models import Paper, SimilarPaper, Span
+from paperdeck.index import Bookmark
+from paperdeck.index import latex_to_display
+from paperdeck.index import is_search_url
+from paperdeck.index import Paper, SimilarPaper, Span
 from .paper_links import ShownLink, distinct_links
 from .render import highlighted, joined, page_labels, paragraph, plain, publication_label
 

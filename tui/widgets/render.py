@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
-from paperdeck.index.clean import one_line, strip_control
-from paperdeck.index.models import Paper, Span
+from paperdeck.index import one_line, strip_control
+from paperdeck.index import Paper, Span
 
 MATCH_STYLE = "bold $accent"
 CURRENT_MATCH_STYLE = "bold reverse $accent"

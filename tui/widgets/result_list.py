@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from paperdeck.index.models import Hit
+from paperdeck.index import Hit
 from .keys import moving_keys
 from .render import highlighted, joined, listing_label, plain
 
