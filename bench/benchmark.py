@@ -288,7 +288,7 @@ def print_table(report: dict[str, Any]) -> None:
         ("RSS at the end, anonymous / mapped files: build, browse (MB)",
          f"{b.get('rss_at_end', {}).get('anon_mb')} / {b.get('rss_at_end', {}).get('file_mb')}, "
          f"{q.get('rss_at_end', {}).get('anon_mb')} / {q.get('rss_at_end', {}).get('file_mb')}", "-", ""),
-        ("peak RSS build / each parse worker / browse (MB)",
+        ("peak RSS build / largest forked worker / browse (MB)",
          f"{b['peak_rss_mb']} / {b.get('peak_rss_subprocess_mb', 0)} / {q['peak_rss_mb']}", base["peak_rss_mb"], ""),
     ]
     if app and "error" not in app:
