@@ -57,6 +57,7 @@ async def test_a_page_added_between_two_sessions_is_new_with_its_count(seeded_ho
         await pilot.press("escape", "1")
         main = await settle(pilot)
         assert main.filters == {"state": {"new"}} and main.sort == "date"
+        assert status(main).count("new since last session") == 1  # the filter's label, not the count again
         assert {h.paper.key for h in main.query_one(ResultList).hits} == {"2611.00001", "2611.00002"}
         rows = main.query_one(ResultList)
         first = str(rows.row_text(0))

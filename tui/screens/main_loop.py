@@ -89,7 +89,7 @@ class DailyLoop(SessionKeeping):
         sources = self.query_one(FilterPanes).sources  # type: ignore[attr-defined]
         parts = [plain(f"not {value_label(f, v, sources)}", "$error") for f, v in self.exclude_pairs()]
         new = dict(results.facets.get("state", ())).get("new", 0)
-        if new:
+        if new and self.filters.get("state") != {"new"}:  # in the New view the filter label says it already
             parts.insert(0, Content.styled(f"{new} new since last session", "bold"))
         elif self.first_session and self.filters.get("state") == {"new"}:
             parts.insert(0, plain("first session: nothing is new yet; papers added from now on will be"))

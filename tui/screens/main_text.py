@@ -14,7 +14,7 @@ from ..widgets.filter_pane import FACET_TITLES, VALUE_LABELS, value_label
 from ..widgets.render import plain
 
 SYNTAX_HINT = ('Syntax: two words = both · OR · NOT · "a phrase" · prefix* · title:word · author:name · '
-               "category:cs.cl · year:2024 · fuzzy~ · ? lists every key")
+               "category:cs.cl · year:2024 · tag:to-read · fuzzy~ · ? lists every key")
 
 
 def key(name: str) -> Content:

@@ -7,7 +7,8 @@ from textual.widgets import Input
 
 HELP = """\
 Type to search titles and abstracts (results update as you type).
-Syntax: two words = both; OR; NOT; "a phrase"; prefix*; title:word; author:name; year:2024; fuzzy~.
+Syntax: two words = both; OR; NOT; "a phrase"; prefix*; title:word; author:name; year:2024; tag:to-read;
+fuzzy~.
 Enter or escape: go to the results. ?: every key."""
 
 
