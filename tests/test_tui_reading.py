@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from paperdeck.index import locations
 from paperdeck.index.bookmarks import BookmarkStore
@@ -128,6 +128,7 @@ async def test_export_defaults_to_the_exports_folder_and_refuses_to_overwrite(se
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ExportScreen)
+        assert len(dialog.query(Footer)) == 1  # the dialog's own keys, not the main screen's behind it
         target = locations.data_dir() / "exports" / "paperdeck-bookmarks.bib"
         assert dialog.query_one("#export-path", Input).value == str(target)
         target.write_text("precious\n")

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from paperdeck.index import EXTENSIONS, FORMATS, default_export_path
 from ..widgets.render import plain
@@ -70,6 +70,7 @@ class ExportScreen(ModalScreen[tuple[Path, int] | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # the dialog's own keys, not the main screen's behind it
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

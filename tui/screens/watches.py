@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from paperdeck.index import Watch
@@ -43,6 +43,7 @@ class WatchesScreen(ModalScreen[Watch | None]):
             else:
                 yield Static(Content.assemble("No watches yet: press ", Content.styled("w", "bold"),
                                               " to save the current search as one."), id="watch-list-empty")
+        yield Footer()  # the dialog's own keys, not the main screen's behind it
 
     def on_mount(self) -> None:
         if self.rows:
@@ -80,6 +81,7 @@ class WatchNameScreen(ModalScreen[str | None]):
                                "dim"))
             yield Input(value=self.query_text[:60], placeholder="name", id="watch-name")
             yield Static(Content.styled("enter saves (a watch with this name is replaced), escape cancels", "dim"))
+        yield Footer()  # the dialog's own keys, not the main screen's behind it
 
     def on_mount(self) -> None:
         self.query_one("#watch-name", Input).focus()
