@@ -135,3 +135,28 @@ class DraftStore(LockedJsonStore[DraftFile]):
             content.unreadable.pop(key, None)
             return content.drafts.pop(key, None)
         return self._file.change(apply)
+
+    def rekey(self, renamed: dict[str, str]) -> int:
+        """Move drafts whose paper changed key (an arXiv id found later), as bookmarks move; returns how many.
+        A draft already under the new key is joined with the moved one (tags and notes of both), never
+        overwritten."""
+        if not any(old in self._file.read().drafts for old in renamed):
+            return 0
+
+        def apply(content: DraftFile) -> int:
+            moved = 0
+            for old, new in renamed.items():
+                draft = content.drafts.pop(old, None) if old != new else None
+                if draft is None:
+                    continue
+                there = content.drafts.get(new)
+                if there is not None:
+                    tags = ", ".join(t for t in dict.fromkeys(x.strip() for x in f"{there.tags},{draft.tags}".split(","))
+                                     if t)
+                    note = "\n\n".join(n for n in (there.note, draft.note) if n)
+                    draft = Draft(tags, note, there.title or draft.title, max(there.kept, draft.kept))
+                content.drafts[new] = draft
+                moved += 1
+            return moved
+        return self._file.change(apply)
+

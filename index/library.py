@@ -30,6 +30,7 @@ from .parse_ahead import parsed_in_order
 from .query import SearchCancelled
 from .recovery import READING_BUSY, LibraryRecovery
 from .readstate import UpvoteTap, record_import
+from .rekeying import move_user_data
 from .search import SearchEngine, UserFacets
 from .source_files import SEED_PREFIX, Progress, SourceFile, expand_paths, read_source, seed_files
 from .store import LibraryBusy, Manifest, RecordStore, SourceEntry, now
@@ -149,7 +150,7 @@ class Library(LibraryRecovery):
                 self._index_keys(affected, previous)
                 self._commit_manifest()
                 if renamed:
-                    self._migrate_bookmarks(renamed)
+                    self.messages.extend(move_user_data(renamed))
                 self.messages.extend(record_import(noted[0], renamed, noted[1]))
             self._report_progress(len(files), len(files), "done")
         return reports
@@ -216,15 +217,6 @@ class Library(LibraryRecovery):
                 write_stamp(self._index_dir, index_stamp)
         except (OSError, sqlite3.Error):
             pass
-
-    def _migrate_bookmarks(self, renamed: dict[str, str]) -> None:
-        """Papers that gained an arXiv id changed key: move their bookmarks along (old keys also resolve)."""
-        from .bookmarks import BookmarkStore
-
-        try:
-            BookmarkStore().rekey(renamed)
-        except Exception as err:  # bookmarks are never lost here: old keys still resolve through aliases
-            self.messages.append(f"could not update bookmark keys ({err}); they still resolve")
 
     def remove(self, source: str) -> SourceReport:
         """Drop one source; papers also seen in another source stay."""

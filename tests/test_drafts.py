@@ -141,3 +141,22 @@ def test_any_drafts_object_loads_what_it_can_and_skips_the_rest(entries: dict) -
                                                     for m in skipped)
         for key, draft in loaded.items():
             assert strip_control(draft.note) == draft.note and key.strip()
+
+
+def test_a_draft_follows_its_paper_to_the_arxiv_key_and_joins_one_already_there(library, tmp_path: Path) -> None:
+    from daily_helpers import hf_item, write_hf
+
+    page = tmp_path / "pages" / "dump.txt"
+    page.parent.mkdir()
+    page.write_text("Deal or No Deal End to End Learning\n\nWe negotiate with agents. Results are good.\n"
+                    "Published on Nov 2\n", encoding="utf-8")
+    library.add([page])
+    (slug,) = [h.paper.key for h in library.search("negotiate agents").hits]
+    DraftStore().keep(slug, "to-read", "first thoughts\nsecond line")
+    DraftStore().keep("1706.05125", "rl, to-read", "written under the id")
+    library.add([write_hf(tmp_path / "a" / "day.json", [hf_item("1706.05125", "Deal or No Deal End to End Learning")])])
+    drafts = DraftStore()
+    assert drafts.get(slug) is None
+    moved = drafts.get("1706.05125")
+    assert moved is not None and moved.tags == "rl, to-read"
+    assert "written under the id" in moved.note and "first thoughts\nsecond line" in moved.note
