@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from whoosh import index as windex
@@ -173,38 +174,40 @@ class Library(LibraryRecovery):
                 reports.append(SourceReport(source.id, "unchanged", papers=known.papers))
                 continue
             todo.append((source, digest, size))
-        parsed = parsed_in_order([source for source, _, _ in todo], year, self.progress)
-        for n, ((source, digest, size), (_, outcome)) in enumerate(zip(todo, parsed), start=1):
-            self._report_progress(n - 1, len(todo), f"reading {source.name}")
-            if isinstance(outcome, SourceRejected):
-                reports.append(SourceReport(source.id, "skipped", reason=outcome.reason))
-                continue
-            if isinstance(outcome, OSError):
-                reports.append(SourceReport(source.id, "skipped", reason=outcome.strerror or str(outcome)))
-                continue
-            papers, warnings_list = outcome
-            if not invalidated:
-                self._invalidate_stamps()
-                invalidated = True
-            tap = UpvoteTap(papers)
-            change = self.store.replace_source(source.id, tap, keep_if_empty=True)
-            warnings = [str(w) for w in warnings_list]
-            if change.count == 0:
-                reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+        # closing: the workers are shut down when the loop ends (or fails), not whenever the generator is freed;
+        # a live executor thread would also keep the index writer from forking its own processes
+        with closing(parsed_in_order([source for source, _, _ in todo], year, self.progress)) as parsed:
+            for n, ((source, digest, size), (_, outcome)) in enumerate(zip(todo, parsed), start=1):
+                self._report_progress(n - 1, len(todo), f"reading {source.name}")
+                if isinstance(outcome, SourceRejected):
+                    reports.append(SourceReport(source.id, "skipped", reason=outcome.reason))
+                    continue
+                if isinstance(outcome, OSError):
+                    reports.append(SourceReport(source.id, "skipped", reason=outcome.strerror or str(outcome)))
+                    continue
+                papers, warnings_list = outcome
+                if not invalidated:
+                    self._invalidate_stamps()
+                    invalidated = True
+                tap = UpvoteTap(papers)
+                change = self.store.replace_source(source.id, tap, keep_if_empty=True)
+                warnings = [str(w) for w in warnings_list]
+                if change.count == 0:
+                    reports.append(SourceReport(source.id, "skipped", reason="no papers found",
+                                                warnings=tuple(warnings)))
+                    continue
+                affected |= change.affected
+                renamed.update(change.renamed)
+                for key, paper in change.previous.items():
+                    previous.setdefault(key, paper)
+                noted[0].update(change.new_keys)
+                noted[1].update(tap.counts())
+                status = "updated" if source.id in self.manifest.sources else "added"
+                self.manifest.sources[source.id] = SourceEntry(
+                    id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
+                    papers=change.count, warnings=warnings[:50])
+                reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
                                             warnings=tuple(warnings)))
-                continue
-            affected |= change.affected
-            renamed.update(change.renamed)
-            for key, paper in change.previous.items():
-                previous.setdefault(key, paper)
-            noted[0].update(change.new_keys)
-            noted[1].update(tap.counts())
-            status = "updated" if source.id in self.manifest.sources else "added"
-            self.manifest.sources[source.id] = SourceEntry(
-                id=source.id, name=source.name, sha256=digest, size=size, added_at=now(), year=year,
-                papers=change.count, warnings=warnings[:50])
-            reports.append(SourceReport(source.id, status, papers=change.count, new_papers=change.new,
-                                        warnings=tuple(warnings)))
         return invalidated
 
     def _restore_stamps(self, store_stamp: str | None, index_stamp: str | None) -> None:
@@ -282,14 +285,14 @@ class Library(LibraryRecovery):
                 by_year.setdefault(entry.year, []).append((entry, source))
             n = 0
             for year, group in by_year.items():
-                parsed = parsed_in_order([source for _, source in group], year, self.progress)
-                for (entry, _), (_, outcome) in zip(group, parsed):
-                    self._report_progress(n, len(entries), f"reading {entry.name}")
-                    n += 1
-                    if isinstance(outcome, (OSError, SourceRejected)):
-                        problems.append(_missing(entry, outcome))
-                    else:
-                        fresh.replace_source(entry.id, outcome[0])
+                with closing(parsed_in_order([source for _, source in group], year, self.progress)) as parsed:
+                    for (entry, _), (_, outcome) in zip(group, parsed):
+                        self._report_progress(n, len(entries), f"reading {entry.name}")
+                        n += 1
+                        if isinstance(outcome, (OSError, SourceRejected)):
+                            problems.append(_missing(entry, outcome))
+                        else:
+                            fresh.replace_source(entry.id, outcome[0])
             build_index(fresh_dir, fresh, self._report_progress)
             fresh.set_meta("stamp", stamp)
         finally:
