@@ -25,7 +25,7 @@ from paperdeck.index import clipboard_text
 PYPERCLIP_TIMEOUT = 3.0
 
 _CHILD = r"""
-import json, sys
+import json, sys, time
 text = sys.stdin.buffer.read().decode("utf-8")
 def explain(err):
     msg = " ".join(str(err).split())
@@ -40,6 +40,11 @@ try:
                   ("klipper", "klipper"), ("pbcopy", "pbcopy"), ("windows", "the Windows clipboard"),
                   ("qt", "qt"), ("gtk", "gtk"), ("wsl", "wsl")) if key in name), "the system clipboard")
     back = pyperclip.paste()
+    for _ in range(20):  # xclip serves the selection from a process it forks: give it a moment to take it
+        if back == text:
+            break
+        time.sleep(0.05)
+        back = pyperclip.paste()
     result = {"ok": back == text, "route": route,
               "problem": None if back == text else route + " ran but the clipboard does not hold the text"}
 except BaseException as err:
